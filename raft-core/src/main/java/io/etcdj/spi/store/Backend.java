@@ -7,7 +7,7 @@ import java.io.IOException;
  *
  * <p>Contract (checked by the shared suite in {@code etcdj-testkit}, which every plugin runs):
  * <ul>
- *   <li>Keys within a bucket are ordered by unsigned lexicographic byte order. Keys are at most
+ *   <li>Keys within a bucket are ordered by unsigned lexicographic byte order. Keys are 1 to
  *       {@link #MAX_KEY_BYTES} bytes; values may be large (at least 2 MiB).</li>
  *   <li>{@link #commit(WriteBatch)} is atomic: after a crash either all of a batch is visible or
  *       none of it, and batches become visible in commit order.</li>

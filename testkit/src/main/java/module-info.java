@@ -1,0 +1,15 @@
+/**
+ * Shared test code for etcdj plugins: contract suites every plugin of an SPI runs against itself.
+ * This module is a test-scope dependency only; nothing in the server depends on it.
+ */
+module io.etcdj.testkit {
+    requires transitive io.etcdj.raft;
+    requires transitive org.junit.jupiter.api;
+
+    exports io.etcdj.testkit.store;
+    // JUnit injects @TempDir fields and calls the suite's package-private lifecycle methods by reflection.
+    opens io.etcdj.testkit.store to org.junit.platform.commons;
+
+    // The suite checks that each plugin is registered for discovery the way the server finds it.
+    uses io.etcdj.spi.store.BackendProvider;
+}

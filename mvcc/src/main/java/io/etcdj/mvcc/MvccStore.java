@@ -1,0 +1,426 @@
+package io.etcdj.mvcc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.etcdj.api.mvccpb.KeyValue;
+import io.etcdj.spi.server.EtcdError;
+import io.etcdj.spi.store.Backend;
+import io.etcdj.spi.store.KeyValueVisitor;
+import io.etcdj.spi.store.ReadView;
+import io.etcdj.spi.store.WriteBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * etcd's multi-version key space (etcd 3.4 {@code mvcc.store}) over a {@link Backend}.
+ *
+ * <p><b>Layout.</b> Bucket {@value #KEY_BUCKET} maps each encoded {@link Revision} to the
+ * serialized {@link KeyValue} written at it (a tombstone's key carries the {@code 't'} mark and its
+ * value holds only the key). Bucket {@value #META_BUCKET} holds the applied Raft index and term and
+ * the scheduled and finished compaction revisions. An in-memory {@link TreeIndex} maps each key
+ * to its revisions; it is rebuilt from the key bucket by {@link #open}.
+ *
+ * <p><b>Threads.</b> One writer thread (the server's apply loop) calls {@link #beginWrite},
+ * {@link #commit}, {@link #compact} and {@link #close}. Reads ({@link #beginRead},
+ * {@link #range}, {@link #hashKV}) may come from any thread at any time. A background thread
+ * deletes compacted revisions from the backend.
+ *
+ * <p><b>Batching.</b> Writes are not committed to the backend one transaction at a time: they
+ * gather in {@link PendingWrites} until the writer calls {@link #commit(long, long)}, which
+ * writes them together with the applied Raft index in ONE backend batch, so the backend never
+ * holds data without the index that produced it (or the reverse).
+ *
+ * <p><b>Why readers never miss a revision.</b> A revision readable at store revision {@code r}
+ * was written before {@code r} was published, into the pending instance current at that time,
+ * and is either still there or already in the backend: commit first writes the backend, then
+ * replaces the pending instance by a new one (the old one is never cleared). A reader therefore
+ * takes, in this order: (1) the current revision, (2) the pending instance, (3) a backend read
+ * view. If the pending instance it took in (2) is the one its revisions were written to, it
+ * holds them; if it is a later one, the commit of those revisions finished before (2), hence
+ * before the view was opened in (3), and the view holds them. Nothing needs a lock.
+ *
+ * <p><b>Compaction.</b> {@link #compact} refuses reads below the revision at once, records it as
+ * scheduled (written by the next commit) and, after that commit, compacts the key index and then
+ * deletes obsolete revisions from the backend in bounded batches on the background thread,
+ * finally recording it as finished. A read checks the compaction revision and looks up the index
+ * under the index's read lock, after opening its backend view; deletions for a compaction start
+ * only after its revision was set under the index's write lock, so they never remove a revision
+ * from a view that a passing check allowed to be read.
+ */
+public final class MvccStore implements AutoCloseable {
+    /** Revisions to stored versions. */
+    public static final String KEY_BUCKET = "key";
+    /** Applied index, term and compaction progress. */
+    public static final String META_BUCKET = "meta";
+    /** The buckets the store needs; the server adds them to its {@code BackendConfig}. */
+    public static final List<String> BUCKETS = List.of(KEY_BUCKET, META_BUCKET);
+
+    private static final byte[] KEY_BUCKET_NAME = KEY_BUCKET.getBytes(StandardCharsets.US_ASCII);
+
+    /** A compaction whose scheduled revision waits for the next commit before it runs. */
+    private record AwaitingCommit(long revision, CompletableFuture<Void> done) {
+    }
+
+    private final Backend backend;
+    private final MvccOptions options;
+    private final TreeIndex index = new TreeIndex();
+    /** Held around every backend commit: the writer's and the compactor's. */
+    private final ReentrantLock backendWrites = new ReentrantLock();
+    private final Compactor compactor;
+
+    private volatile long currentRevision = 1;
+    private volatile PendingWrites pending = new PendingWrites();
+    private volatile long consistentIndex;
+    private volatile long consistentTerm;
+    private volatile CompletableFuture<Void> lastCompaction = CompletableFuture.completedFuture(null);
+    private volatile boolean closed;
+
+    // Writer-thread state.
+    private WriteTxn openWrite;
+    /** A compaction revision to record as scheduled by the next commit; -1 for none. */
+    private long scheduledCompaction = -1;
+    private final List<AwaitingCommit> awaitingCommit = new ArrayList<>();
+
+    private MvccStore(Backend backend, MvccOptions options) {
+        this.backend = backend;
+        this.options = options;
+        this.compactor = new Compactor(backend, index, backendWrites, options.compactionBatchLimit());
+    }
+
+    /** {@link #open(Backend, MvccOptions)} with default options. */
+    public static MvccStore open(Backend backend) {
+        return open(backend, MvccOptions.defaults());
+    }
+
+    /**
+     * Opens the key space stored in {@code backend} (which must have {@link #BUCKETS}): rebuilds
+     * the key index, the current and compaction revisions and the applied index, tells
+     * {@link MvccOptions#leaseAttachments()} every live key's lease, and resumes a compaction that
+     * was scheduled but not finished (see {@link #compactionDone()}). The backend stays the
+     * caller's: {@link #close()} does not close it.
+     *
+     * @throws IllegalStateException when the stored data is corrupt
+     */
+    public static MvccStore open(Backend backend, MvccOptions options) {
+        MvccStore store = new MvccStore(backend, options);
+        store.restore();
+        return store;
+    }
+
+    private void restore() {
+        long finished;
+        long scheduled;
+        KeyBucketRestorer restorer = new KeyBucketRestorer(index);
+        try (ReadView view = backend.readView()) {
+            finished = revisionMain(view.get(META_BUCKET, MetaKeys.FINISHED_COMPACT), -1);
+            scheduled = revisionMain(view.get(META_BUCKET, MetaKeys.SCHEDULED_COMPACT), -1);
+            consistentIndex = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.CONSISTENT_INDEX), 0);
+            consistentTerm = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.TERM), 0);
+            view.scan(KEY_BUCKET, new Revision(1, 0).toBytes(), null, restorer);
+        }
+        index.markCompacted(finished);
+        // The revisions up to a compaction may all have been deleted by it, so the last stored
+        // revision can be below the compaction revision; the store's revision is not (etcd takes
+        // the finished one only, which loses the revision when a compaction that deleted
+        // everything up to it was interrupted).
+        currentRevision = Math.max(restorer.lastMain, Math.max(finished, scheduled));
+        restorer.leases.forEach(options.leaseAttachments()::keyWritten);
+        if (scheduled > finished) {
+            index.markCompacted(scheduled);
+            lastCompaction = compactor.submit(scheduled);
+        }
+    }
+
+    /** Rebuilds the key index from the key bucket, in revision order, noting each live key's lease. */
+    private static final class KeyBucketRestorer implements KeyValueVisitor {
+        private final TreeIndex index;
+        private final Map<ByteString, Long> leases = new HashMap<>();
+        private long lastMain = 1;
+
+        KeyBucketRestorer(TreeIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        public boolean visit(byte[] key, byte[] value) {
+            Revision rev = Revision.fromBytes(key);
+            boolean tombstone = Revision.isTombstone(key);
+            KeyValue kv = parse(value, rev);
+            index.restore(kv.getKey(), rev, tombstone, kv.getCreateRevision(), kv.getVersion());
+            if (tombstone || kv.getLease() == 0) {
+                leases.remove(kv.getKey());
+            } else {
+                leases.put(kv.getKey(), kv.getLease());
+            }
+            lastMain = rev.main();
+            return true;
+        }
+    }
+
+    private static long revisionMain(byte[] encoded, long absent) {
+        return encoded == null ? absent : Revision.fromBytes(encoded).main();
+    }
+
+    /** The revision of the last published write (1 for an empty store, as etcd). */
+    public long currentRevision() {
+        return currentRevision;
+    }
+
+    /** The revision below which reads fail with COMPACTED; -1 if never compacted (etcd's value). */
+    public long compactRevision() {
+        return index.compactRevision();
+    }
+
+    /** The Raft index of the last {@link #commit} (as stored, after {@link #open}); 0 if none. */
+    public long consistentIndex() {
+        return consistentIndex;
+    }
+
+    /** The Raft term passed with {@link #consistentIndex()}; 0 if none. */
+    public long consistentTerm() {
+        return consistentTerm;
+    }
+
+    /** Opens a read transaction at the current revision; close it when done. Any thread. */
+    public ReadTxn beginRead() {
+        checkOpen();
+        // The order matters: see the class comment.
+        long revision = currentRevision;
+        PendingWrites pendingNow = pending;
+        ReadView view = backend.readView();
+        return new ReadTxn(this, revision, index.compactRevision(), new RevisionReader(pendingNow, view));
+    }
+
+    /** A single read: {@link ReadTxn#range} on a fresh read transaction. Any thread. */
+    public RangeResult range(ByteString key, ByteString end, long atRevision, long limit) {
+        try (ReadTxn txn = beginRead()) {
+            return txn.range(key, end, atRevision, limit);
+        }
+    }
+
+    /** A single count: {@link ReadTxn#count} on a fresh read transaction. Any thread. */
+    public RangeResult count(ByteString key, ByteString end, long atRevision) {
+        try (ReadTxn txn = beginRead()) {
+            return txn.count(key, end, atRevision);
+        }
+    }
+
+    /** Starts the write transaction (writer thread; one at a time). */
+    public WriteTxn beginWrite() {
+        checkOpen();
+        if (openWrite != null) {
+            throw new IllegalStateException("a write transaction is already open");
+        }
+        openWrite = new WriteTxn(this, index, pending, currentRevision, index.compactRevision());
+        return openWrite;
+    }
+
+    /**
+     * Writes everything since the last commit to the backend in one batch together with the
+     * applied Raft index and term, and commits it. Not durable until the backend is synced.
+     */
+    public void commit(long appliedIndex, long appliedTerm) throws IOException {
+        commit(appliedIndex, appliedTerm, batch -> {
+        });
+    }
+
+    /**
+     * Like {@link #commit(long, long)}, letting {@code alsoWrite} add other subsystems' writes
+     * (their own buckets) to the same atomic batch.
+     */
+    public void commit(long appliedIndex, long appliedTerm, Consumer<WriteBatch> alsoWrite) throws IOException {
+        checkOpen();
+        if (openWrite != null) {
+            throw new IllegalStateException("cannot commit while a write transaction is open");
+        }
+        PendingWrites committing = pending;
+        backendWrites.lock();
+        try (WriteBatch batch = backend.newBatch()) {
+            for (Map.Entry<byte[], byte[]> entry : committing.all()) {
+                batch.put(KEY_BUCKET, entry.getKey(), entry.getValue());
+            }
+            if (scheduledCompaction >= 0) {
+                batch.put(META_BUCKET, MetaKeys.SCHEDULED_COMPACT, new Revision(scheduledCompaction, 0).toBytes());
+            }
+            batch.put(META_BUCKET, MetaKeys.CONSISTENT_INDEX, MetaKeys.encodeLong(appliedIndex));
+            batch.put(META_BUCKET, MetaKeys.TERM, MetaKeys.encodeLong(appliedTerm));
+            alsoWrite.accept(batch);
+            backend.commit(batch);
+        } finally {
+            backendWrites.unlock();
+        }
+        // Only now that the backend has them may readers stop finding them here (class comment).
+        if (!committing.isEmpty()) {
+            pending = new PendingWrites();
+        }
+        consistentIndex = appliedIndex;
+        consistentTerm = appliedTerm;
+        scheduledCompaction = -1;
+        for (AwaitingCommit compaction : awaitingCommit) {
+            compactor.submit(compaction.revision()).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    compaction.done().completeExceptionally(failure);
+                } else {
+                    compaction.done().complete(null);
+                }
+            });
+        }
+        awaitingCommit.clear();
+    }
+
+    /**
+     * Compacts the key space at {@code revision} (writer thread): reads below it fail with
+     * COMPACTED from now on. The physical work starts after the next {@link #commit} and runs in
+     * the background.
+     *
+     * @return completes when the compaction is physically finished (etcd's {@code physical=true} wait)
+     * @throws io.etcdj.spi.server.EtcdException COMPACTED when {@code revision} is not above the
+     *                                           compaction revision, FUTURE_REV above the current revision
+     */
+    public CompletableFuture<Void> compact(long revision) {
+        checkOpen();
+        if (revision <= index.compactRevision()) {
+            throw EtcdError.COMPACTED.exception();
+        }
+        if (revision > currentRevision) {
+            throw EtcdError.FUTURE_REV.exception();
+        }
+        index.markCompacted(revision);
+        scheduledCompaction = revision;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        awaitingCommit.add(new AwaitingCommit(revision, done));
+        lastCompaction = done;
+        return done;
+    }
+
+    /** Completes when the latest compaction (including one resumed by {@link #open}) is physically finished. */
+    public CompletableFuture<Void> compactionDone() {
+        return lastCompaction;
+    }
+
+    /**
+     * etcd's {@code HashKV}: CRC-32C (Castagnoli) over the bucket name {@code "key"} followed by
+     * every {@code "key"} bucket entry (backend key, then value) with main revision up to
+     * {@code revision}, skipping entries at or below the compaction revision that a compaction at
+     * {@code revision} would not keep (they are being deleted). Any thread.
+     *
+     * <p>Unlike etcd 3.4, which skips nothing when that kept set is empty (every key deleted at
+     * {@code revision}), this always skips them: etcd's hash then depends on how far the physical
+     * compaction has got, so members could disagree on equal data.</p>
+     *
+     * @param revision 0 for the current revision
+     * @throws io.etcdj.spi.server.EtcdException COMPACTED at or below the compaction revision,
+     *                                           FUTURE_REV above the current revision
+     */
+    public HashKV hashKV(long revision) {
+        checkOpen();
+        long current = currentRevision;
+        PendingWrites pendingNow = pending;
+        try (RevisionReader reader = new RevisionReader(pendingNow, backend.readView())) {
+            long compacted = index.compactRevision();
+            if (revision > 0 && revision <= compacted) {
+                throw EtcdError.COMPACTED.exception();
+            }
+            if (revision > 0 && revision > current) {
+                throw EtcdError.FUTURE_REV.exception();
+            }
+            long at = revision == 0 ? current : revision;
+            CRC32C crc = new CRC32C();
+            crc.update(KEY_BUCKET_NAME);
+            if (at >= 0) {
+                var keep = index.keep(at).revisions();
+                reader.scan(new byte[0], Revision.mainPrefix(at + 1), (key, value) -> {
+                    Revision rev = Revision.fromBytes(key);
+                    if (rev.main() <= compacted && !keep.contains(rev)) {
+                        return true;
+                    }
+                    crc.update(key);
+                    crc.update(value);
+                    return true;
+                });
+            }
+            return new HashKV((int) crc.getValue(), current, compacted);
+        }
+    }
+
+    /**
+     * Stops the background compaction (after its current batch) and refuses further use. Writes
+     * not committed are dropped (the server's WAL replays them). Does not close the backend.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        compactor.close();
+        for (AwaitingCommit compaction : awaitingCommit) {
+            compaction.done().completeExceptionally(new IllegalStateException("mvcc store closed"));
+        }
+        awaitingCommit.clear();
+    }
+
+    // ---- shared with the transactions
+
+    LeaseAttachments leaseAttachments() {
+        return options.leaseAttachments();
+    }
+
+    /** A reader for the writer: its own pending writes and a fresh view of the backend. */
+    RevisionReader writerReader(PendingWrites writerPending) {
+        return new RevisionReader(writerPending, backend.readView());
+    }
+
+    /** Ends the open write transaction and makes {@code revision} the current one. */
+    void publish(WriteTxn txn, long revision) {
+        if (openWrite != txn) {
+            throw new IllegalStateException("not the open write transaction");
+        }
+        currentRevision = revision;
+        openWrite = null;
+    }
+
+    /** etcd's {@code rangeKeys}: reads the range at {@code atRevision} for a view at {@code viewRevision}. */
+    RangeResult rangeKeys(RevisionReader reader, ByteString key, ByteString end, long atRevision,
+                          long viewRevision, long limit, boolean countOnly) {
+        if (atRevision > viewRevision) {
+            throw EtcdError.FUTURE_REV.exception();
+        }
+        long at = atRevision <= 0 ? viewRevision : atRevision;
+        int max = countOnly ? 0 : limit <= 0 || limit > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) limit;
+        TreeIndex.Lookup found = index.range(key, end, at, max);
+        List<KeyValue> kvs = new ArrayList<>(found.revisions().size());
+        for (int i = 0; i < found.revisions().size(); i++) {
+            Revision rev = found.revisions().get(i);
+            byte[] stored = reader.get(rev);
+            if (stored == null) {
+                throw new IllegalStateException("key " + found.keys().get(i).toStringUtf8() + ": revision " + rev
+                        + " is in the index but not in the backend");
+            }
+            kvs.add(parse(stored, rev));
+        }
+        return new RangeResult(kvs, found.count(), viewRevision);
+    }
+
+    private static KeyValue parse(byte[] stored, Revision rev) {
+        try {
+            return KeyValue.parseFrom(stored);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt key-value at revision " + rev, e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("mvcc store closed");
+        }
+    }
+}

@@ -4,6 +4,7 @@
 set -eu
 image="$1"
 scripts="$2"
+natives="$3"
 
 # The JDK to link from: JAVA_HOME if it is 21 or newer, else the newest JDK 21+ in /usr/lib/jvm.
 jdk=""
@@ -23,12 +24,14 @@ fi
 
 rm -rf "$image/runtime"
 "$jdk/bin/jlink" \
-  --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.jfr,jdk.management,jdk.management.jfr,jdk.zipfs \
+  --add-modules java.base,java.compiler,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.jfr,jdk.management,jdk.management.jfr,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$image/runtime"
 
-# rocksdbjni's plain jar carries natives for every platform; keep only this one's inside the jar.
-mkdir -p "$image/plugins" "$image/bin"
+# LMDB's library, for -Dlmdbjava.native.lib. TODO(image size): rocksdbjni's jar carries natives for
+# every platform (about 70 MB more than this platform needs); strip it and use java.library.path.
+mkdir -p "$image/plugins" "$image/bin" "$image/lib/native"
+cp "$natives/org/lmdbjava/native/x86_64-linux-gnu.so" "$image/lib/native/liblmdb.so"
 cp "$scripts"/* "$image/bin/"
 chmod +x "$image/bin/"*
 echo "build-image: $image (runtime from $jdk)"

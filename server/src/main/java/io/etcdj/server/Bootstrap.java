@@ -1,0 +1,264 @@
+package io.etcdj.server;
+
+import io.etcdj.api.raftpb.ConfChange;
+import io.etcdj.api.raftpb.ConfChangeType;
+import io.etcdj.api.raftpb.Snapshot;
+import io.etcdj.api.serverpb.Member;
+import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.kv.KvApplier;
+import io.etcdj.raft.MemoryRaftStorage;
+import io.etcdj.raft.RaftConfig;
+import io.etcdj.raft.RawNode;
+import io.etcdj.server.apply.ApplyPipeline;
+import io.etcdj.server.apply.Waiters;
+import io.etcdj.server.config.EtcdConfig;
+import io.etcdj.server.membership.MemberIds;
+import io.etcdj.server.membership.Membership;
+import io.etcdj.server.plugin.Providers;
+import io.etcdj.server.raft.RaftLoop;
+import io.etcdj.spi.discovery.DiscoveryProvider;
+import io.etcdj.spi.discovery.DiscoveryRequest;
+import io.etcdj.spi.discovery.InitialCluster;
+import io.etcdj.spi.store.Backend;
+import io.etcdj.spi.store.BackendConfig;
+import io.etcdj.spi.store.BackendProvider;
+import io.etcdj.spi.store.ReadView;
+import io.etcdj.wal.Wal;
+import io.etcdj.wal.WalContents;
+import io.etcdj.wal.WalOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+
+/**
+ * Starts a member from its configuration: picks the plugins, then either bootstraps a new cluster
+ * (initial members as the first log entries, as etcd does) or restarts from the data dir (WAL plus
+ * backend), and starts the Raft loop. Data dir layout:
+ *
+ * <pre>
+ * &lt;data-dir&gt;/member/wal/          the WAL (or --wal-dir)
+ * &lt;data-dir&gt;/member/&lt;store&gt;/      the backend, e.g. member/rocks
+ * &lt;data-dir&gt;/member/etcdj-store    the name of the store that owns this data dir
+ * </pre>
+ */
+public final class Bootstrap {
+    private static final System.Logger LOG = System.getLogger("etcdserver");
+    static final String STORE_MARKER = "etcdj-store";
+
+    private Bootstrap() {
+    }
+
+    /** A member's server before its client transport starts. */
+    public record Started(EtcdServer server, RaftLoop raft) {
+    }
+
+    public static Started start(EtcdConfig cfg) throws IOException {
+        BackendProvider storeProvider = Providers.select(
+                Providers.installed(ServiceLoader.load(BackendProvider.class)), "--store", cfg.store());
+        Path memberDir = cfg.dataDir().resolve("member");
+        Path walDir = cfg.walDir().orElse(memberDir.resolve("wal"));
+        Path backendDir = memberDir.resolve(storeProvider.name());
+        boolean restart = Wal.exists(walDir);
+        if (restart) {
+            checkStoreMarker(memberDir, storeProvider.name());
+        } else {
+            if (!cfg.isNewCluster()) {
+                throw new StartupException("etcdj: --initial-cluster-state=existing (joining a running cluster) is not "
+                        + "supported yet: multi-member clusters are being built");
+            }
+            createPrivateDirectory(cfg.dataDir());
+            createPrivateDirectory(memberDir);
+            writeStoreMarker(memberDir, storeProvider.name());
+        }
+
+        List<String> buckets = new ArrayList<>(MvccStore.BUCKETS);
+        buckets.add(Membership.BUCKET);
+        buckets.add(Membership.CLUSTER_BUCKET);
+        Files.createDirectories(backendDir);
+        Backend backend = storeProvider.open(new BackendConfig(backendDir, buckets, quotaBytes(cfg), cfg.storeOptions()));
+        try {
+            return restart ? restart(cfg, walDir, backend) : bootstrapNew(cfg, walDir, backend);
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static Started bootstrapNew(EtcdConfig cfg, Path walDir, Backend backend) throws IOException {
+        Map<String, List<URI>> initial = discoverInitialCluster(cfg);
+        Map<Long, Member> members = new LinkedHashMap<>();
+        for (var e : initial.entrySet()) {
+            List<String> urls = e.getValue().stream().map(URI::toString).sorted().toList();
+            long id = MemberIds.memberId(urls, cfg.initialClusterToken(), null);
+            members.put(id, Member.newBuilder().setID(id).setName(e.getKey()).addAllPeerUrls(urls).build());
+        }
+        List<String> advertised = cfg.initialAdvertisePeerUrls().stream().map(URI::toString).sorted().toList();
+        List<URI> local = initial.get(cfg.name());
+        if (local == null) {
+            throw new StartupException("couldn't find local name \"" + cfg.name() + "\" in the initial cluster configuration");
+        }
+        List<String> localUrls = local.stream().map(URI::toString).sorted().toList();
+        if (!localUrls.equals(advertised)) {
+            throw new StartupException("--initial-cluster has " + cfg.name() + "=" + String.join(",", localUrls)
+                    + " but missing from --initial-advertise-peer-urls=" + String.join(",", advertised));
+        }
+        if (members.size() > 1) {
+            throw new StartupException("etcdj: an initial cluster of " + members.size() + " members is not supported yet "
+                    + "(multi-member clusters are being built); give --initial-cluster one member");
+        }
+        long memberId = MemberIds.memberId(localUrls, cfg.initialClusterToken(), null);
+        long clusterId = MemberIds.clusterId(members.keySet());
+        ServerIdentity identity = new ServerIdentity(memberId, clusterId);
+        LOG.log(System.Logger.Level.INFO, "starting member {0} in cluster {1}", Long.toHexString(memberId),
+                Long.toHexString(clusterId));
+
+        Wal wal = Wal.create(walDir, identity.toWalMetadata(), WalOptions.defaults());
+        MemoryRaftStorage storage = new MemoryRaftStorage();
+        RawNode node = new RawNode(raftConfig(cfg, memberId, storage, 0));
+        List<ConfChange> changes = new ArrayList<>();
+        for (Member m : members.values()) {
+            changes.add(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(m.getID())
+                    .setContext(m.toByteString()).build());
+        }
+        node.bootstrap(changes);
+        return assemble(cfg, identity, backend, wal, storage, node, 0);
+    }
+
+    private static Started restart(EtcdConfig cfg, Path walDir, Backend backend) throws IOException {
+        Wal.Opened opened = Wal.open(walDir, WalOptions.defaults());
+        try {
+            WalContents contents = opened.contents();
+            ServerIdentity identity = ServerIdentity.fromWalMetadata(contents.metadata());
+            if (contents.entries().isEmpty() && contents.lastSnapshot() == null && contents.hardState().getTerm() == 0) {
+                throw new StartupException("etcdj: the WAL in " + walDir + " holds no entries (was the first start "
+                        + "interrupted?); remove " + cfg.dataDir() + " to bootstrap the member again");
+            }
+            if (contents.repairedTailBytes() > 0) {
+                LOG.log(System.Logger.Level.WARNING, "repaired a torn WAL tail: cut {0} bytes of an unfinished write",
+                        contents.repairedTailBytes());
+            }
+            MemoryRaftStorage storage = new MemoryRaftStorage();
+            long snapshotIndex = 0;
+            if (contents.lastSnapshot() != null) {
+                storage.applySnapshot(Snapshot.newBuilder().setMetadata(contents.lastSnapshot()).build());
+                snapshotIndex = contents.lastSnapshot().getIndex();
+            }
+            storage.setHardState(contents.hardState());
+            storage.append(contents.entries());
+            LOG.log(System.Logger.Level.INFO, "restarting member {0} in cluster {1} at commit index {2}",
+                    Long.toHexString(identity.memberId()), Long.toHexString(identity.clusterId()),
+                    contents.hardState().getCommit());
+            RawNode node = new RawNode(raftConfig(cfg, identity.memberId(), storage, snapshotIndex));
+            return assemble(cfg, identity, backend, opened.wal(), storage, node, snapshotIndex);
+        } catch (IOException | RuntimeException e) {
+            opened.wal().close();
+            throw e;
+        }
+    }
+
+    private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Backend backend, Wal wal,
+                                    MemoryRaftStorage storage, RawNode node, long snapshotIndex) throws IOException {
+        MvccStore store = MvccStore.open(backend);
+        long committed = storage.initialState().hardState().getCommit();
+        if (store.consistentIndex() < snapshotIndex) {
+            throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
+                    + " but the WAL snapshot is at " + snapshotIndex + ": the backend lost data it had synced");
+        }
+        if (store.consistentIndex() > Math.max(committed, snapshotIndex)) {
+            throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
+                    + " beyond the WAL's commit index " + committed + ": the WAL lost data it had synced");
+        }
+        Membership membership;
+        try (ReadView view = backend.readView()) {
+            membership = Membership.load(identity.clusterId(), view);
+        }
+        Waiters waiters = new Waiters();
+        KvApplier kv = new KvApplier(store, leaseId -> false);  // TODO(issue 3): leases
+        ApplyPipeline applier = new ApplyPipeline(store, backend, kv, membership, waiters, (role, leader, term) -> {
+            if (leader != 0) {
+                System.getLogger("raft").log(System.Logger.Level.INFO, "raft.node: {0} elected leader {1} at term {2}",
+                        Long.toHexString(identity.memberId()), Long.toHexString(leader), term);
+            }
+        });
+        RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),
+                cfg.snapshotCount(), snapshotIndex);
+        // etcd's ReqTimeout: 5 s plus twice the election timeout.
+        Duration requestTimeout = Duration.ofSeconds(5).plus(cfg.electionTimeout().multipliedBy(2));
+        EtcdServer server = new EtcdServer(identity, backend, wal, store, kv, membership, waiters, raft, applier,
+                Math.toIntExact(cfg.maxRequestBytes()), Math.toIntExact(cfg.maxTxnOps()), requestTimeout);
+        raft.start();
+        return new Started(server, raft);
+    }
+
+    private static RaftConfig raftConfig(EtcdConfig cfg, long id, MemoryRaftStorage storage, long applied) {
+        return new RaftConfig(id, storage, applied, cfg.electionTicks(), 1, 64L * 1024 * 1024, new SplittableRandom(),
+                System.getLogger("raft"));
+    }
+
+    private static Map<String, List<URI>> discoverInitialCluster(EtcdConfig cfg) throws IOException {
+        DiscoveryRequest request = new DiscoveryRequest(cfg.name(), cfg.initialAdvertisePeerUrls(), cfg.initialCluster(),
+                cfg.initialClusterToken(), "", "", "");
+        List<DiscoveryProvider> applicable = Providers.installed(ServiceLoader.load(DiscoveryProvider.class)).stream()
+                .filter(p -> p.appliesTo(request)).toList();
+        if (applicable.isEmpty()) {
+            throw new StartupException("etcdj: no discovery plugin handles --initial-cluster; install discovery-static");
+        }
+        try {
+            InitialCluster cluster = Providers.select(applicable, "discovery", applicable.get(0).name()).discover(request);
+            return cluster.members();
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private static long quotaBytes(EtcdConfig cfg) {
+        long q = cfg.quotaBackendBytes();
+        return q <= 0 ? EtcdConfig.DEFAULT_QUOTA_BACKEND_BYTES : q;
+    }
+
+    private static void checkStoreMarker(Path memberDir, String store) throws IOException {
+        Path marker = memberDir.resolve(STORE_MARKER);
+        if (!Files.exists(marker)) {
+            return;
+        }
+        String owner = Files.readString(marker, StandardCharsets.UTF_8).trim();
+        if (!owner.equals(store)) {
+            throw new StartupException("etcdj: data dir " + memberDir.getParent() + " was created with --store=" + owner
+                    + "; start it with --store=" + owner + " (converting between stores is not supported yet)");
+        }
+    }
+
+    private static void writeStoreMarker(Path memberDir, String store) throws IOException {
+        Files.writeString(memberDir.resolve(STORE_MARKER), store + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** etcd creates its data dir readable by its owner only. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to tighten
+        }
+    }
+
+    /** The member cannot start; the message is for the operator, as etcd words it where etcd has the case. */
+    public static final class StartupException extends IOException {
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.etcdj.server;
+
+import io.etcdj.api.etcdserverpb.*;
+import io.etcdj.api.serverpb.Attributes;
+import io.etcdj.api.serverpb.ClusterMemberAttrSetRequest;
+import io.etcdj.api.serverpb.ClusterVersionSetRequest;
+import io.etcdj.api.serverpb.InternalRaftRequest;
+import io.etcdj.api.serverpb.RequestHeader;
+import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.kv.CompactionResult;
+import io.etcdj.mvcc.kv.KvApplier;
+import io.etcdj.mvcc.kv.KvRequests;
+import io.etcdj.mvcc.kv.KvResult;
+import io.etcdj.raft.RaftRole;
+import io.etcdj.server.apply.ApplyPipeline;
+import io.etcdj.server.apply.Waiters;
+import io.etcdj.server.membership.Membership;
+import io.etcdj.server.raft.RaftLoop;
+import io.etcdj.spi.server.EtcdError;
+import io.etcdj.spi.server.EtcdException;
+import io.etcdj.spi.server.EtcdServerApi;
+import io.etcdj.spi.server.RequestContext;
+import io.etcdj.spi.store.Backend;
+import io.etcdj.wal.Wal;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server facade every client transport calls (etcd's {@code EtcdServer} with its
+ * {@code v3_server.go} methods): validates, proposes writes through Raft and waits for their apply,
+ * serves reads locally (after a ReadIndex round unless serializable), and fills response headers.
+ * Built and started by {@link Bootstrap}; owns nothing it did not open.
+ */
+public final class EtcdServer implements EtcdServerApi, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("etcdserver");
+
+    /** The cluster version a 3.4 member runs; clients gate features on it. */
+    public static final String CLUSTER_VERSION = "3.4.0";
+
+    private final ServerIdentity identity;
+    private final Backend backend;
+    private final Wal wal;
+    private final MvccStore store;
+    private final KvApplier kv;
+    private final Membership membership;
+    private final Waiters waiters;
+    private final RaftLoop raft;
+    private final ApplyPipeline applier;
+    private final int maxRequestBytes;
+    private final int maxTxnOps;
+    private final Duration requestTimeout;
+    private final AtomicLong requestIds;
+    private final ExecutorService readExecutor;
+    private final CompletableFuture<Void> published = new CompletableFuture<>();
+
+    EtcdServer(ServerIdentity identity, Backend backend, Wal wal, MvccStore store, KvApplier kv, Membership membership,
+               Waiters waiters, RaftLoop raft, ApplyPipeline applier, int maxRequestBytes, int maxTxnOps,
+               Duration requestTimeout) {
+        this.identity = identity;
+        this.backend = backend;
+        this.wal = wal;
+        this.store = store;
+        this.kv = kv;
+        this.membership = membership;
+        this.waiters = waiters;
+        this.raft = raft;
+        this.applier = applier;
+        this.maxRequestBytes = maxRequestBytes;
+        this.maxTxnOps = maxTxnOps;
+        this.requestTimeout = requestTimeout;
+        // etcd's idutil: the member ID's low 16 bits, then milliseconds, then a counter — unique across restarts.
+        this.requestIds = new AtomicLong(((identity.memberId() & 0xffffL) << 48)
+                | ((System.currentTimeMillis() & 0xff_ffff_ffffL) << 8));
+        this.readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().daemon().name("etcdj-read-", 0).factory());
+    }
+
+    public ServerIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * Makes this member known to the cluster as etcd does after start: proposes its name and client
+     * URLs (and, as leader, the cluster version), and completes once applied.
+     */
+    public CompletableFuture<Void> publish(String name, List<String> clientUrls) {
+        InternalRaftRequest.Builder attrs = InternalRaftRequest.newBuilder().setClusterMemberAttrSet(
+                ClusterMemberAttrSetRequest.newBuilder().setMemberID(identity.memberId())
+                        .setMemberAttributes(Attributes.newBuilder().setName(name).addAllClientUrls(clientUrls)));
+        propose(attrs).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                published.completeExceptionally(failure);
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "published {Name:" + name + " ClientURLs:" + goList(clientUrls)
+                    + "} to cluster " + Long.toHexString(identity.clusterId()));
+            published.complete(null);
+            if (applier.role() == RaftRole.LEADER && !CLUSTER_VERSION.equals(membership.clusterVersion())) {
+                LOG.log(System.Logger.Level.INFO, "setting up the initial cluster version to {0}", "3.4");
+                propose(InternalRaftRequest.newBuilder().setClusterVersionSet(
+                        ClusterVersionSetRequest.newBuilder().setVer(CLUSTER_VERSION)));
+            }
+        });
+        return published;
+    }
+
+    private static String goList(List<String> items) {
+        return "[" + String.join(" ", items) + "]";
+    }
+
+    // ---- KV
+
+    @Override
+    public CompletableFuture<RangeResponse> range(RangeRequest request, RequestContext context) {
+        try {
+            KvRequests.validateRange(request);
+        } catch (EtcdException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (request.getSerializable()) {
+            return CompletableFuture.completedFuture(localRange(request));
+        }
+        return linearizable(() -> localRange(request));
+    }
+
+    private RangeResponse localRange(RangeRequest request) {
+        RangeResponse r = kv.range(request);
+        return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
+    }
+
+    /** Waits for a ReadIndex round and the apply of its index, then reads on the read pool. */
+    private <T> CompletableFuture<T> linearizable(java.util.function.Supplier<T> read) {
+        return withTimeout(raft.readIndex().thenApplyAsync(index -> read.get(), readExecutor));
+    }
+
+    @Override
+    public CompletableFuture<PutResponse> put(PutRequest request, RequestContext context) {
+        try {
+            KvRequests.validatePut(request);
+        } catch (EtcdException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return this.<KvResult<PutResponse>>propose(InternalRaftRequest.newBuilder().setPut(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+    }
+
+    @Override
+    public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request, RequestContext context) {
+        try {
+            KvRequests.validateDeleteRange(request);
+        } catch (EtcdException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return this.<KvResult<DeleteRangeResponse>>propose(InternalRaftRequest.newBuilder().setDeleteRange(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+    }
+
+    @Override
+    public CompletableFuture<TxnResponse> txn(TxnRequest request, RequestContext context) {
+        try {
+            KvRequests.validateTxn(request, maxTxnOps);
+        } catch (EtcdException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (KvRequests.isReadOnly(request)) {
+            // As etcd: a transaction that only reads is served like a linearizable range, without a proposal.
+            return linearizable(() -> {
+                TxnResponse r = kv.txn(request).response();
+                return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
+            });
+        }
+        return this.<KvResult<TxnResponse>>propose(InternalRaftRequest.newBuilder().setTxn(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+    }
+
+    @Override
+    public CompletableFuture<CompactionResponse> compact(CompactionRequest request, RequestContext context) {
+        return this.<CompactionResult>propose(InternalRaftRequest.newBuilder().setCompaction(request))
+                .thenCompose(result -> {
+                    CompactionResponse response = result.response().toBuilder()
+                            .setHeader(header(result.response().getHeader().getRevision())).build();
+                    if (!request.getPhysical()) {
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    return withTimeout(result.physicallyDone().thenApply(done -> response));
+                });
+    }
+
+    // ---- Maintenance and cluster
+
+    @Override
+    public CompletableFuture<StatusResponse> status(StatusRequest request, RequestContext context) {
+        var stats = backend.stats();
+        StatusResponse.Builder b = StatusResponse.newBuilder()
+                .setHeader(header(store.currentRevision()))
+                .setVersion(Versions.ETCD_VERSION)
+                .setDbSize(stats.sizeBytes())
+                .setDbSizeInUse(stats.sizeInUseBytes())
+                .setLeader(raft.leader())
+                .setRaftIndex(raft.committedIndex())
+                .setRaftTerm(raft.term())
+                .setRaftAppliedIndex(raft.appliedIndex())
+                .setIsLearner(false);
+        if (raft.failure() != null) {
+            b.addErrors("etcdj: raft loop stopped: " + raft.failure().getMessage());
+        }
+        return CompletableFuture.completedFuture(b.build());
+    }
+
+    @Override
+    public CompletableFuture<MemberListResponse> memberList(MemberListRequest request, RequestContext context) {
+        MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(header(store.currentRevision()));
+        for (var m : membership.members()) {
+            b.addMembers(io.etcdj.api.etcdserverpb.Member.newBuilder().setID(m.getID()).setName(m.getName())
+                    .addAllPeerURLs(m.getPeerUrlsList()).addAllClientURLs(m.getClientUrlsList())
+                    .setIsLearner(m.getIsLearner()));
+        }
+        return CompletableFuture.completedFuture(b.build());
+    }
+
+    @Override
+    public int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    // ---- the write path
+
+    /**
+     * Stamps a request ID, checks the size etcd checks ({@code --max-request-bytes} on the encoded
+     * envelope), registers a waiter, proposes, and waits for the apply (or etcd's timeout).
+     */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> propose(InternalRaftRequest.Builder request) {
+        long id = requestIds.incrementAndGet();
+        byte[] data = request.setID(id).setHeader(RequestHeader.newBuilder().setID(id)).build().toByteArray();
+        if (data.length > maxRequestBytes) {
+            return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
+        }
+        CompletableFuture<Object> applied = waiters.register(id);
+        raft.propose(data).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                waiters.fail(id, failure);
+            }
+        });
+        return withTimeout(applied).whenComplete((r, failure) -> {
+            if (failure != null) {
+                waiters.cancel(id);
+            }
+        }).thenApply(r -> (T) r);
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f) {
+        return f.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
+            Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (t instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(EtcdError.TIMEOUT.exception());
+            }
+            return CompletableFuture.failedFuture(t);
+        });
+    }
+
+    private ResponseHeader header(long revision) {
+        return ResponseHeader.newBuilder().setClusterId(identity.clusterId()).setMemberId(identity.memberId())
+                .setRevision(revision).setRaftTerm(raft.term()).build();
+    }
+
+    /** Stops the Raft loop, then closes the store, the backend (synced) and the WAL, in that order. */
+    @Override
+    public void close() {
+        raft.close();
+        readExecutor.shutdown();
+        store.close();
+        try {
+            backend.sync();
+            backend.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the backend failed", e);
+        }
+        try {
+            wal.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the WAL failed", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.etcdj.server;
+
+import io.etcdj.server.config.ConfigParser;
+import io.etcdj.server.config.EtcdConfig;
+import io.etcdj.server.config.ParseResult;
+import io.etcdj.server.log.LogSetup;
+import io.etcdj.server.plugin.Providers;
+import io.etcdj.spi.transport.ClientTransport;
+import io.etcdj.spi.transport.ClientTransportConfig;
+import io.etcdj.spi.transport.ClientTransportProvider;
+import java.net.URI;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code bin/etcd}: parses etcd's flags and ETCD_* variables, starts the member, serves until
+ * SIGTERM or SIGINT, then stops cleanly. Exit codes as etcd: 2 for a flag syntax error, 1 for any
+ * other failure to start.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ParseResult parsed = ConfigParser.parse(args, System.getenv());
+        switch (parsed) {
+            case ParseResult.Help h -> {
+                System.err.print(h.stderr());
+                System.out.print(h.stdout());
+                System.exit(0);
+            }
+            case ParseResult.Version v -> {
+                System.out.print(v.stdout());
+                System.exit(0);
+            }
+            case ParseResult.Failure f -> {
+                System.err.print(f.stderrText());
+                System.exit(f.exitCode());
+            }
+            case ParseResult.Run r -> run(r.config());
+        }
+    }
+
+    private static void run(EtcdConfig cfg) {
+        LogSetup.configure(cfg.logger(), cfg.logLevel(), System.err);
+        System.Logger log = System.getLogger("etcdmain");
+        log.log(System.Logger.Level.INFO, "etcd Version: {0}", Versions.ETCD_VERSION);
+        log.log(System.Logger.Level.INFO, "etcdj Version: {0}", Versions.ETCDJ_VERSION);
+        log.log(System.Logger.Level.INFO, "Java Version: {0}", Runtime.version());
+        for (String info : cfg.infos()) {
+            log.log(System.Logger.Level.INFO, info);
+        }
+        for (String warning : cfg.warnings()) {
+            log.log(System.Logger.Level.WARNING, warning);
+        }
+        Bootstrap.Started started = null;
+        ClientTransport transport = null;
+        try {
+            started = Bootstrap.start(cfg);
+            EtcdServer server = started.server();
+            List<String> clientUrls = cfg.advertiseClientUrls().stream().map(URI::toString).toList();
+            server.publish(cfg.name(), clientUrls).get(60, TimeUnit.SECONDS);
+            ClientTransportProvider transportProvider = Providers.select(
+                    Providers.installed(ServiceLoader.load(ClientTransportProvider.class)), "--transport", cfg.transport());
+            transport = transportProvider.create(new ClientTransportConfig(cfg.listenClientUrls(), server,
+                    cfg.get(io.etcdj.server.config.Flags.MAX_CONCURRENT_STREAMS)));
+            transport.start();
+            System.Logger embed = System.getLogger("embed");
+            embed.log(System.Logger.Level.INFO, "ready to serve client requests");
+            for (var address : transport.boundAddresses()) {
+                embed.log(System.Logger.Level.INFO,
+                        "serving insecure client requests on {0}, this is strongly discouraged!", hostPort(address));
+            }
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String message = cause instanceof TimeoutException ? "timed out publishing this member to the cluster"
+                    : cause.getMessage();
+            log.log(System.Logger.Level.ERROR, message == null ? cause.toString() : message);
+            if (transport != null) {
+                transport.close();
+            }
+            if (started != null) {
+                started.server().close();
+            }
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        EtcdServer server = started.server();
+        ClientTransport serving = transport;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.log(System.Logger.Level.INFO, "received terminated signal, shutting down...");
+            serving.close();
+            server.close();
+            stopped.countDown();
+        }, "etcdj-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

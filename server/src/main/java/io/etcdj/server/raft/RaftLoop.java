@@ -1,0 +1,334 @@
+package io.etcdj.server.raft;
+
+import io.etcdj.api.raftpb.ConfState;
+import io.etcdj.api.raftpb.Entry;
+import io.etcdj.api.raftpb.SnapshotMetadata;
+import io.etcdj.raft.MemoryRaftStorage;
+import io.etcdj.raft.ProposalDroppedException;
+import io.etcdj.raft.RaftRole;
+import io.etcdj.raft.RawNode;
+import io.etcdj.raft.Ready;
+import io.etcdj.spi.server.EtcdError;
+import io.etcdj.wal.Wal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Raft driver: one thread that owns the {@link RawNode}, the WAL and the apply step, and runs
+ * the loop etcd's raftNode runs — take proposals and ticks, then for each {@link Ready}: append to
+ * the WAL and fsync once for everything gathered (group commit), append to the in-memory log, apply
+ * committed entries, answer reads, advance, and snapshot every {@code snapshotCount} entries.
+ *
+ * <p>Callers on other threads only enqueue work ({@link #propose}, {@link #readIndex}); the queue
+ * is bounded ({@link #MAX_PENDING}) and a full queue fails fast with etcd's "too many requests".
+ */
+public final class RaftLoop implements AutoCloseable {
+    /** Bound on proposals and reads waiting for the loop; beyond it callers get ErrTooManyRequests. */
+    public static final int MAX_PENDING = 16_384;
+    /** Bound on the work taken from the queue in one iteration, so a Ready stays a reasonable size. */
+    private static final int MAX_DRAIN = 4_096;
+    /** In-memory entries kept behind a snapshot (etcd's SnapshotCatchUpEntries), for slow followers. */
+    static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
+
+    private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
+
+    /** The apply side: the server's state machine. Called on the loop thread only. */
+    public interface StateMachine {
+        /**
+         * Applies committed entries in order and makes the result durable-on-sync together with
+         * the applied index (one backend batch); completes the proposers' futures afterwards.
+         * Conf-change entries must also be handed to {@code node.applyConfChange}.
+         */
+        void apply(List<Entry> committed, RawNode node) throws IOException;
+
+        /** Makes everything applied so far durable in the backend (fsync), before the WAL is truncated. */
+        void syncBackend() throws IOException;
+
+        /** Called on the loop thread when this node's role or the leader changes. */
+        default void roleChanged(RaftRole role, long leader, long term) {
+        }
+    }
+
+    private sealed interface Work permits Proposal, ReadRequest, Stop {
+    }
+
+    private record Proposal(byte[] data, CompletableFuture<Void> accepted) implements Work {
+    }
+
+    private record ReadRequest(long id, CompletableFuture<Long> index) implements Work {
+    }
+
+    private record Stop() implements Work {
+    }
+
+    private record ConfirmedRead(long index, CompletableFuture<Long> future) {
+    }
+
+    private final RawNode node;
+    private final MemoryRaftStorage storage;
+    private final Wal wal;
+    private final StateMachine stateMachine;
+    private final long tickNanos;
+    private final long snapshotCount;
+    private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(MAX_PENDING);
+    private final List<ReadRequest> readsAwaitingIndex = new ArrayList<>();
+    /** Reads whose index is known, waiting for the apply to reach it: (index, future), in index order. */
+    private final java.util.ArrayDeque<ConfirmedRead> readsAwaitingApply = new java.util.ArrayDeque<>();
+    private final AtomicLong readIds = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile Throwable failure;
+    private long snapshotIndex;
+
+    // Observed by Status and metrics from other threads.
+    private volatile long term;
+    private volatile long leader;
+    private volatile long committedIndex;
+    private volatile long appliedIndex;
+    private final AtomicLong fsyncs = new AtomicLong();
+
+    public RaftLoop(RawNode node, MemoryRaftStorage storage, Wal wal, StateMachine stateMachine,
+                    long heartbeatMillis, long snapshotCount, long snapshotIndex) {
+        this.node = node;
+        this.storage = storage;
+        this.wal = wal;
+        this.stateMachine = stateMachine;
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        this.snapshotCount = snapshotCount;
+        this.snapshotIndex = snapshotIndex;
+        this.thread = new Thread(this::run, "etcdj-raft");
+        this.term = node.term();
+        this.appliedIndex = snapshotIndex;
+    }
+
+    /** Starts the loop: first replays what the WAL holds beyond the backend, then campaigns. */
+    public void start() {
+        running = true;
+        thread.start();
+    }
+
+    /** Queues data for the log; completes when the node took it (not when it commits). */
+    public CompletableFuture<Void> propose(byte[] data) {
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        offer(new Proposal(data, accepted), accepted);
+        return accepted;
+    }
+
+    /** A linearizable read point: completes with an index once it is safe to read after applying it. */
+    public CompletableFuture<Long> readIndex() {
+        CompletableFuture<Long> index = new CompletableFuture<>();
+        offer(new ReadRequest(readIds.incrementAndGet(), index), index);
+        return index;
+    }
+
+    private void offer(Work work, CompletableFuture<?> future) {
+        if (!running || failure != null) {
+            future.completeExceptionally(EtcdError.STOPPED.exception());
+        } else if (!queue.offer(work)) {
+            future.completeExceptionally(EtcdError.TOO_MANY_REQUESTS.exception());
+        }
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public long leader() {
+        return leader;
+    }
+
+    public long committedIndex() {
+        return committedIndex;
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public long fsyncCount() {
+        return fsyncs.get();
+    }
+
+    /** Why the loop stopped on its own (an I/O error on the WAL or backend), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        try {
+            drainReady();  // replay committed entries the backend has not applied yet
+            node.campaign();  // a single voter need not wait an election timeout
+            drainReady();
+            long nextTick = System.nanoTime() + tickNanos;
+            List<Work> batch = new ArrayList<>();
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Work first = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_DRAIN);
+                    for (Work w : batch) {
+                        handle(w);
+                    }
+                    batch.clear();
+                }
+                if (System.nanoTime() - nextTick >= 0) {
+                    node.tick();
+                    nextTick += tickNanos;
+                    if (System.nanoTime() - nextTick > 10 * tickNanos) {
+                        nextTick = System.nanoTime() + tickNanos;  // do not burst ticks after a stall
+                    }
+                }
+                drainReady();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            LOG.log(System.Logger.Level.ERROR, "raft loop stopped on a fatal error; the server stops serving writes", t);
+        } finally {
+            running = false;
+            failPending();
+        }
+    }
+
+    private void handle(Work w) {
+        switch (w) {
+            case Proposal p -> {
+                try {
+                    node.propose(p.data());
+                    p.accepted().complete(null);
+                } catch (ProposalDroppedException e) {
+                    p.accepted().completeExceptionally(EtcdError.NO_LEADER.exception());
+                }
+            }
+            case ReadRequest r -> {
+                try {
+                    byte[] ctx = ByteBuffer.allocate(8).putLong(r.id()).array();
+                    node.readIndex(ctx);
+                    readsAwaitingIndex.add(r);
+                } catch (ProposalDroppedException e) {
+                    r.index().completeExceptionally(EtcdError.NO_LEADER.exception());
+                }
+            }
+            case Stop s -> running = false;
+        }
+    }
+
+    private void drainReady() throws IOException {
+        while (node.hasReady()) {
+            Ready rd = node.ready();
+            // 1. Persist before anything of this Ready becomes visible (group commit: one fsync).
+            if (rd.hardState() != null || !rd.entries().isEmpty()) {
+                wal.save(rd.hardState(), rd.entries());
+            }
+            if (rd.mustSync()) {
+                wal.sync();
+                fsyncs.incrementAndGet();
+            }
+            storage.append(rd.entries());
+            if (rd.hardState() != null) {
+                storage.setHardState(rd.hardState());
+            }
+            // 2. Messages: a single voter sends none. TODO(issue 4): hand rd.messages() to the peer transport.
+            // 3. Apply.
+            if (!rd.committedEntries().isEmpty()) {
+                stateMachine.apply(rd.committedEntries(), node);
+                appliedIndex = rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex();
+            }
+            if (rd.softState() != null) {
+                leader = rd.softState().leader();
+                stateMachine.roleChanged(rd.softState().role(), leader, node.term());
+            }
+            term = node.term();
+            committedIndex = node.committedIndex();
+            node.advance(rd);
+            // 4. Reads: answered once the apply reached their index.
+            for (Ready.ReadState rs : rd.readStates()) {
+                confirmReads(rs);
+            }
+            while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= appliedIndex) {
+                ConfirmedRead r = readsAwaitingApply.pollFirst();
+                r.future().complete(r.index());
+            }
+            maybeSnapshot();
+        }
+    }
+
+    private void confirmReads(Ready.ReadState rs) {
+        long id = ByteBuffer.wrap(rs.context()).getLong();
+        for (var it = readsAwaitingIndex.iterator(); it.hasNext(); ) {
+            ReadRequest r = it.next();
+            if (r.id() <= id) {
+                // Reads queued before this one are confirmed by the same round (etcd batches them alike).
+                readsAwaitingApply.addLast(new ConfirmedRead(rs.index(), r.index()));
+                it.remove();
+            }
+        }
+    }
+
+    private void maybeSnapshot() throws IOException {
+        long applied = node.appliedIndex();
+        if (applied - snapshotIndex < snapshotCount) {
+            return;
+        }
+        // The backend is the snapshot's data: make it durable before the WAL forgets the entries.
+        stateMachine.syncBackend();
+        ConfState cs = node.confState();
+        storage.createSnapshot(applied, cs, null);
+        wal.saveSnapshot(SnapshotMetadata.newBuilder().setIndex(applied).setTerm(storage.term(applied))
+                .setConfState(cs).build());
+        wal.sync();
+        fsyncs.incrementAndGet();
+        wal.releaseTo(applied);
+        long compactTo = applied - SNAPSHOT_CATCH_UP_ENTRIES;
+        if (compactTo > storage.firstIndex()) {
+            storage.compact(compactTo);
+        }
+        LOG.log(System.Logger.Level.INFO, "saved snapshot at index {0}; compacted raft log to {1}", applied,
+                Math.max(compactTo, storage.firstIndex() - 1));
+        snapshotIndex = applied;
+    }
+
+    private void failPending() {
+        List<Work> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Work w : left) {
+            switch (w) {
+                case Proposal p -> p.accepted().completeExceptionally(EtcdError.STOPPED.exception());
+                case ReadRequest r -> r.index().completeExceptionally(EtcdError.STOPPED.exception());
+                case Stop s -> {
+                }
+            }
+        }
+        for (ReadRequest r : readsAwaitingIndex) {
+            r.index().completeExceptionally(EtcdError.STOPPED.exception());
+        }
+        readsAwaitingIndex.clear();
+        for (ConfirmedRead r : readsAwaitingApply) {
+            r.future().completeExceptionally(EtcdError.STOPPED.exception());
+        }
+        readsAwaitingApply.clear();
+    }
+
+    /** Stops the loop after the work already taken; pending callers get ErrStopped. */
+    @Override
+    public void close() {
+        if (running) {
+            running = false;
+            queue.offer(new Stop());
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

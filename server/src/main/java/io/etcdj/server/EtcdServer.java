@@ -87,6 +87,11 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         return identity;
     }
 
+    /** The key space's current revision (as applied on this member). */
+    public long currentRevision() {
+        return store.currentRevision();
+    }
+
     /**
      * Makes this member known to the cluster as etcd does after start: proposes its name and client
      * URLs (and, as leader, the cluster version), and completes once applied.

@@ -1,5 +1,6 @@
 package io.etcdj.server;
 
+import io.etcdj.server.compactor.AutoCompactor;
 import io.etcdj.server.config.ConfigParser;
 import io.etcdj.server.config.EtcdConfig;
 import io.etcdj.server.config.ParseResult;
@@ -92,8 +93,14 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer server = started.server();
         ClientTransport serving = transport;
+        AutoCompactor compactor = "revision".equals(cfg.autoCompactionMode())
+                ? AutoCompactor.revision(server, server::currentRevision, cfg.autoCompactionRevisions())
+                : AutoCompactor.periodic(server, server::currentRevision, cfg.autoCompactionPeriod());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.log(System.Logger.Level.INFO, "received terminated signal, shutting down...");
+            if (compactor != null) {
+                compactor.close();
+            }
             serving.close();
             server.close();
             stopped.countDown();

@@ -28,10 +28,28 @@ rm -rf "$image/runtime"
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$image/runtime"
 
-# LMDB's library, for -Dlmdbjava.native.lib. TODO(image size): rocksdbjni's jar carries natives for
-# every platform (about 70 MB more than this platform needs); strip it and use java.library.path.
 mkdir -p "$image/plugins" "$image/bin" "$image/lib/native"
-cp "$natives/org/lmdbjava/native/x86_64-linux-gnu.so" "$image/lib/native/liblmdb.so"
+case "$(uname -m)" in
+  x86_64) rocks_so=librocksdbjni-linux64.so; lmdb_so=x86_64-linux-gnu.so ;;
+  *) echo "build-image: $(uname -m) is not supported yet (natives are picked for x86_64 Linux)" >&2; exit 1 ;;
+esac
+
+# LMDB's library, named by -Dlmdbjava.native.lib in bin/etcd.
+cp "$natives/org/lmdbjava/native/$lmdb_so" "$image/lib/native/liblmdb.so"
+
+# rocksdbjni's jar carries natives for every platform (240 MB unpacked). Keep this platform's in
+# lib/native, where RocksDB finds it on java.library.path (no extraction to /tmp at each start), and
+# repack the jar without any. The file name, and so the automatic module name, stays the same.
+for jar in "$image"/lib/rocksdbjni-*.jar; do
+  [ -f "$jar" ] || continue
+  work=$(mktemp -d)
+  (cd "$work" && "$jdk/bin/jar" xf "$jar")
+  cp "$work/$rocks_so" "$image/lib/native/$rocks_so"
+  rm -f "$work"/librocksdbjni-*
+  "$jdk/bin/jar" --create --file "$jar.tmp" --manifest "$work/META-INF/MANIFEST.MF" -C "$work" org
+  mv "$jar.tmp" "$jar"
+  rm -rf "$work"
+done
 cp "$scripts"/* "$image/bin/"
 chmod +x "$image/bin/"*
 echo "build-image: $image (runtime from $jdk)"

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
 
 /**
  * Starts a member from its configuration: picks the plugins, then either bootstraps a new cluster
@@ -63,6 +64,11 @@ public final class Bootstrap {
     }
 
     public static Started start(EtcdConfig cfg) throws IOException {
+        return start(cfg, WalOptions.defaults());
+    }
+
+    /** {@link #start(EtcdConfig)} with the given WAL tuning (tests use small segments). */
+    static Started start(EtcdConfig cfg, WalOptions walOptions) throws IOException {
         BackendProvider storeProvider = Providers.select(
                 Providers.installed(ServiceLoader.load(BackendProvider.class)), "--store", cfg.store());
         Path memberDir = cfg.dataDir().resolve("member");
@@ -86,15 +92,26 @@ public final class Bootstrap {
         buckets.add(Membership.CLUSTER_BUCKET);
         Files.createDirectories(backendDir);
         Backend backend = storeProvider.open(new BackendConfig(backendDir, buckets, quotaBytes(cfg), cfg.storeOptions()));
+        MvccStore store = null;
         try {
-            return restart ? restart(cfg, walDir, backend) : bootstrapNew(cfg, walDir, backend);
+            store = MvccStore.open(backend);
+            return restart ? restart(cfg, walDir, walOptions, backend, store)
+                    : bootstrapNew(cfg, walDir, walOptions, backend, store);
         } catch (IOException | RuntimeException e) {
-            backend.close();
+            if (store != null) {
+                store.close();
+            }
+            try {
+                backend.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
 
-    private static Started bootstrapNew(EtcdConfig cfg, Path walDir, Backend backend) throws IOException {
+    private static Started bootstrapNew(EtcdConfig cfg, Path walDir, WalOptions walOptions, Backend backend,
+                                        MvccStore store) throws IOException {
         Map<String, List<URI>> initial = discoverInitialCluster(cfg);
         Map<Long, Member> members = new LinkedHashMap<>();
         for (var e : initial.entrySet()) {
@@ -119,23 +136,40 @@ public final class Bootstrap {
         long memberId = MemberIds.memberId(localUrls, cfg.initialClusterToken(), null);
         long clusterId = MemberIds.clusterId(members.keySet());
         ServerIdentity identity = new ServerIdentity(memberId, clusterId);
+        if (store.consistentIndex() > 0) {
+            // Checked before the WAL is created, so a refused start leaves the data dir as it was.
+            throw new StartupException("etcdj: the backend in " + cfg.dataDir() + " has applied Raft index "
+                    + store.consistentIndex() + " but there is no WAL in " + walDir + "; restore the WAL, or remove "
+                    + cfg.dataDir() + " to start a new member");
+        }
         LOG.log(System.Logger.Level.INFO, "starting member {0} in cluster {1}", Long.toHexString(memberId),
                 Long.toHexString(clusterId));
 
-        Wal wal = Wal.create(walDir, identity.toWalMetadata(), WalOptions.defaults());
-        MemoryRaftStorage storage = new MemoryRaftStorage();
-        RawNode node = new RawNode(raftConfig(cfg, memberId, storage, 0));
-        List<ConfChange> changes = new ArrayList<>();
-        for (Member m : members.values()) {
-            changes.add(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(m.getID())
-                    .setContext(m.toByteString()).build());
+        Wal wal = Wal.create(walDir, identity.toWalMetadata(), walOptions);
+        try {
+            MemoryRaftStorage storage = new MemoryRaftStorage();
+            RawNode node = new RawNode(raftConfig(cfg, memberId, storage, 0));
+            List<ConfChange> changes = new ArrayList<>();
+            for (Member m : members.values()) {
+                changes.add(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(m.getID())
+                        .setContext(m.toByteString()).build());
+            }
+            node.bootstrap(changes);
+            return assemble(cfg, identity, backend, store, wal, storage, node, 0);
+        } catch (IOException | RuntimeException e) {
+            // Release the WAL (its lock and this JVM's claim on the directory) so a retry can open it.
+            try {
+                wal.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        node.bootstrap(changes);
-        return assemble(cfg, identity, backend, wal, storage, node, 0);
     }
 
-    private static Started restart(EtcdConfig cfg, Path walDir, Backend backend) throws IOException {
-        Wal.Opened opened = Wal.open(walDir, WalOptions.defaults());
+    private static Started restart(EtcdConfig cfg, Path walDir, WalOptions walOptions, Backend backend,
+                                   MvccStore store) throws IOException {
+        Wal.Opened opened = Wal.open(walDir, walOptions);
         try {
             WalContents contents = opened.contents();
             ServerIdentity identity = ServerIdentity.fromWalMetadata(contents.metadata());
@@ -159,24 +193,27 @@ public final class Bootstrap {
                     Long.toHexString(identity.memberId()), Long.toHexString(identity.clusterId()),
                     contents.hardState().getCommit());
             RawNode node = new RawNode(raftConfig(cfg, identity.memberId(), storage, snapshotIndex));
-            return assemble(cfg, identity, backend, opened.wal(), storage, node, snapshotIndex);
+            return assemble(cfg, identity, backend, store, opened.wal(), storage, node, snapshotIndex);
         } catch (IOException | RuntimeException e) {
             opened.wal().close();
             throw e;
         }
     }
 
-    private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Backend backend, Wal wal,
+    private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Backend backend, MvccStore store, Wal wal,
                                     MemoryRaftStorage storage, RawNode node, long snapshotIndex) throws IOException {
-        MvccStore store = MvccStore.open(backend);
-        long committed = storage.initialState().hardState().getCommit();
         if (store.consistentIndex() < snapshotIndex) {
             throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
                     + " but the WAL snapshot is at " + snapshotIndex + ": the backend lost data it had synced");
         }
-        if (store.consistentIndex() > Math.max(committed, snapshotIndex)) {
+        // The backend may be ahead of the WAL's last hard state (whose commit index Raft relearns),
+        // e.g. when a torn tail cut the final STATE record, but every entry it applied must still be
+        // in the WAL: an applied entry the log lost cannot be told apart from a different one that
+        // Raft would later write at its index.
+        long walLastIndex = storage.lastIndex();
+        if (store.consistentIndex() > walLastIndex) {
             throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
-                    + " beyond the WAL's commit index " + committed + ": the WAL lost data it had synced");
+                    + " beyond the last entry of the WAL (index " + walLastIndex + "): the WAL lost entries it had synced");
         }
         Membership membership;
         try (ReadView view = backend.readView()) {
@@ -196,7 +233,16 @@ public final class Bootstrap {
         Duration requestTimeout = Duration.ofSeconds(5).plus(cfg.electionTimeout().multipliedBy(2));
         EtcdServer server = new EtcdServer(identity, backend, wal, store, kv, membership, waiters, raft, applier,
                 Math.toIntExact(cfg.maxRequestBytes()), Math.toIntExact(cfg.maxTxnOps()), requestTimeout);
-        raft.start();
+        // Serve nothing before the replay: until then reads would miss committed writes, and a new
+        // member's list would be empty.
+        try {
+            raft.start().join();
+        } catch (CompletionException e) {
+            raft.close();  // the callers close the store, the backend and the WAL
+            StartupException failure = new StartupException("etcdj: replaying the WAL failed: " + e.getCause().getMessage());
+            failure.initCause(e.getCause());
+            throw failure;
+        }
         return new Started(server, raft);
     }
 

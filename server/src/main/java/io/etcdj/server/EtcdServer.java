@@ -29,15 +29,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The server facade every client transport calls (etcd's {@code EtcdServer} with its
  * {@code v3_server.go} methods): validates, proposes writes through Raft and waits for their apply,
  * serves reads locally (after a ReadIndex round unless serializable), and fills response headers.
  * Built and started by {@link Bootstrap}; owns nothing it did not open.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread and never blocks on Raft. The
+ * returned futures complete on the server's caller threads (virtual threads), never on the Raft
+ * loop or a timer thread: a caller's callback may block, even on another request of this server,
+ * without stalling the cluster. Failures, validation errors included, complete the future with an
+ * {@link EtcdException}; nothing is thrown.
+ *
+ * <p><b>Stopping.</b> After {@link #close()} starts, every request, including those waiting for
+ * their apply or read index, fails with ErrStopped.
  */
 public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("etcdserver");
@@ -58,8 +70,12 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     private final int maxTxnOps;
     private final Duration requestTimeout;
     private final AtomicLong requestIds;
-    private final ExecutorService readExecutor;
+    /** Runs linearizable reads and completes callers' futures (see the class comment). */
+    private final ExecutorService callerExecutor;
     private final CompletableFuture<Void> published = new CompletableFuture<>();
+    /** Local reads hold the read lock; {@link #close()} takes the write lock to stop them before closing the store. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean stopped;  // guarded by lifecycle
 
     EtcdServer(ServerIdentity identity, Backend backend, Wal wal, MvccStore store, KvApplier kv, Membership membership,
                Waiters waiters, RaftLoop raft, ApplyPipeline applier, int maxRequestBytes, int maxTxnOps,
@@ -79,8 +95,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         // etcd's idutil: the member ID's low 16 bits, then milliseconds, then a counter — unique across restarts.
         this.requestIds = new AtomicLong(((identity.memberId() & 0xffffL) << 48)
                 | ((System.currentTimeMillis() & 0xff_ffff_ffffL) << 8));
-        this.readExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Thread.ofPlatform().daemon().name("etcdj-read-", 0).factory());
+        this.callerExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("etcdj-caller-", 0).factory());
+        // Proposals the node took before the loop stopped will never be applied now: tell their callers.
+        raft.terminated().thenRun(() -> waiters.failAll(EtcdError.STOPPED.exception()));
     }
 
     public ServerIdentity identity() {
@@ -114,7 +131,7 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                         ClusterVersionSetRequest.newBuilder().setVer(CLUSTER_VERSION)));
             }
         });
-        return published;
+        return toCaller(published);
     }
 
     private static String goList(List<String> items) {
@@ -131,7 +148,7 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         if (request.getSerializable()) {
-            return CompletableFuture.completedFuture(localRange(request));
+            return serveLocally(() -> localRange(request));
         }
         return linearizable(() -> localRange(request));
     }
@@ -141,9 +158,31 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
     }
 
-    /** Waits for a ReadIndex round and the apply of its index, then reads on the read pool. */
-    private <T> CompletableFuture<T> linearizable(java.util.function.Supplier<T> read) {
-        return withTimeout(raft.readIndex().thenApplyAsync(index -> read.get(), readExecutor));
+    /** Waits for a ReadIndex round and the apply of its index, then reads on a caller thread. */
+    private <T> CompletableFuture<T> linearizable(Supplier<T> read) {
+        return toCaller(withTimeout(raft.readIndex()).thenApplyAsync(index -> whileOpen(read), callerExecutor));
+    }
+
+    /** A read served at once on the calling thread; its errors fail the future, as the SPI asks. */
+    private <T> CompletableFuture<T> serveLocally(Supplier<T> read) {
+        try {
+            return CompletableFuture.completedFuture(whileOpen(read));
+        } catch (RuntimeException e) {  // EtcdException, or a store failure
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Runs a read of the store unless the server is stopping (then ErrStopped); close waits for it. */
+    private <T> T whileOpen(Supplier<T> read) {
+        lifecycle.readLock().lock();
+        try {
+            if (stopped) {
+                throw EtcdError.STOPPED.exception();
+            }
+            return read.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override
@@ -153,8 +192,8 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return this.<KvResult<PutResponse>>propose(InternalRaftRequest.newBuilder().setPut(request))
-                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+        return toCaller(this.<KvResult<PutResponse>>propose(InternalRaftRequest.newBuilder().setPut(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
     }
 
     @Override
@@ -164,8 +203,8 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return this.<KvResult<DeleteRangeResponse>>propose(InternalRaftRequest.newBuilder().setDeleteRange(request))
-                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+        return toCaller(this.<KvResult<DeleteRangeResponse>>propose(InternalRaftRequest.newBuilder().setDeleteRange(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
     }
 
     @Override
@@ -182,13 +221,13 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
             });
         }
-        return this.<KvResult<TxnResponse>>propose(InternalRaftRequest.newBuilder().setTxn(request))
-                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build());
+        return toCaller(this.<KvResult<TxnResponse>>propose(InternalRaftRequest.newBuilder().setTxn(request))
+                .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
     }
 
     @Override
     public CompletableFuture<CompactionResponse> compact(CompactionRequest request, RequestContext context) {
-        return this.<CompactionResult>propose(InternalRaftRequest.newBuilder().setCompaction(request))
+        return toCaller(this.<CompactionResult>propose(InternalRaftRequest.newBuilder().setCompaction(request))
                 .thenCompose(result -> {
                     CompactionResponse response = result.response().toBuilder()
                             .setHeader(header(result.response().getHeader().getRevision())).build();
@@ -196,13 +235,17 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                         return CompletableFuture.completedFuture(response);
                     }
                     return withTimeout(result.physicallyDone().thenApply(done -> response));
-                });
+                }));
     }
 
     // ---- Maintenance and cluster
 
     @Override
     public CompletableFuture<StatusResponse> status(StatusRequest request, RequestContext context) {
+        return serveLocally(this::localStatus);
+    }
+
+    private StatusResponse localStatus() {
         var stats = backend.stats();
         StatusResponse.Builder b = StatusResponse.newBuilder()
                 .setHeader(header(store.currentRevision()))
@@ -217,12 +260,14 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         if (raft.failure() != null) {
             b.addErrors("etcdj: raft loop stopped: " + raft.failure().getMessage());
         }
-        return CompletableFuture.completedFuture(b.build());
+        return b.build();
     }
 
     @Override
     public CompletableFuture<MemberListResponse> memberList(MemberListRequest request, RequestContext context) {
-        MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(header(store.currentRevision()));
+        // etcd's cluster service fills the header without a revision (v3rpc/member.go).
+        MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(header(store.currentRevision())
+                .toBuilder().clearRevision());
         for (var m : membership.members()) {
             b.addMembers(io.etcdj.api.etcdserverpb.Member.newBuilder().setID(m.getID()).setName(m.getName())
                     .addAllPeerURLs(m.getPeerUrlsList()).addAllClientURLs(m.getClientUrlsList())
@@ -262,6 +307,31 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         }).thenApply(r -> (T) r);
     }
 
+    /**
+     * The caller's view of an internal future: completed with the same outcome (a
+     * {@link CompletionException} unwrapped) on a caller thread, so the caller's callbacks never
+     * run on the Raft loop, the store's compactor or the JDK's timer thread.
+     */
+    private <T> CompletableFuture<T> toCaller(CompletableFuture<T> internal) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        internal.whenComplete((value, failure) -> {
+            Runnable deliver = () -> {
+                if (failure == null) {
+                    out.complete(value);
+                } else {
+                    out.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                }
+            };
+            try {
+                callerExecutor.execute(deliver);
+            } catch (RejectedExecutionException e) {
+                deliver.run();  // closed: the Raft loop has ended, there is nothing left to stall
+            }
+        });
+        return out;
+    }
+
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f) {
         return f.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
             Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -277,11 +347,25 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 .setRevision(revision).setRaftTerm(raft.term()).build();
     }
 
-    /** Stops the Raft loop, then closes the store, the backend (synced) and the WAL, in that order. */
+    /**
+     * Stops serving (waiting requests and any later ones fail with ErrStopped), stops the Raft
+     * loop, then closes the store, the backend (synced) and the WAL, in that order. Idempotent.
+     */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            stopped = true;  // local reads in progress have finished; later ones fail
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
         raft.close();
-        readExecutor.shutdown();
+        // Normally done when the loop ends; repeated for a loop that did not stop within its join timeout.
+        waiters.failAll(EtcdError.STOPPED.exception());
+        callerExecutor.shutdown();
         store.close();
         try {
             backend.sync();

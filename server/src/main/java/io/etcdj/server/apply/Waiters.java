@@ -34,6 +34,17 @@ public final class Waiters {
         }
     }
 
+    /**
+     * Fails every waiter registered so far (the Raft loop stopped: no apply will come for them).
+     * A waiter registered concurrently with this call is either failed here or left to the caller,
+     * whose proposal then fails with the stopped loop.
+     */
+    public void failAll(Throwable error) {
+        for (Long id : waiting.keySet()) {
+            fail(id, error);
+        }
+    }
+
     /** Forgets a waiter whose caller gave up (timeout) or whose proposal was never taken. */
     public void cancel(long id) {
         waiting.remove(id);

@@ -28,6 +28,8 @@ import java.util.function.LongSupplier;
 public final class AutoCompactor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("compactor");
     static final Duration REVISION_INTERVAL = Duration.ofMinutes(5);
+    /** etcd's cap on the periodic compaction interval. */
+    static final Duration MAX_COMPACT_INTERVAL = Duration.ofHours(1);
     static final int RETRY_DIVISOR = 10;
 
     private final ScheduledExecutorService timer =
@@ -42,27 +44,42 @@ public final class AutoCompactor implements AutoCloseable {
 
     /** Periodic mode; a zero period disables compaction (returns null). */
     public static AutoCompactor periodic(EtcdServerApi server, LongSupplier currentRevision, Duration period) {
+        return periodic(server, currentRevision, period, MAX_COMPACT_INTERVAL);
+    }
+
+    /**
+     * Periodic mode with the cap on the compaction interval given (etcd's is one hour): compaction
+     * runs every {@code min(period, maxCompactInterval)}, sampling ten times as often. Tests shorten it.
+     */
+    static AutoCompactor periodic(EtcdServerApi server, LongSupplier currentRevision, Duration period,
+                                  Duration maxCompactInterval) {
         if (period.isZero() || period.isNegative()) {
             return null;
         }
         AutoCompactor c = new AutoCompactor(server, currentRevision);
-        c.startPeriodic(period);
+        c.startPeriodic(period, maxCompactInterval);
         return c;
     }
 
     /** Revision mode; zero retention disables compaction (returns null). */
     public static AutoCompactor revision(EtcdServerApi server, LongSupplier currentRevision, long retention) {
+        return revision(server, currentRevision, retention, REVISION_INTERVAL);
+    }
+
+    /** Revision mode checking every {@code interval} instead of etcd's five minutes (tests shorten it). */
+    static AutoCompactor revision(EtcdServerApi server, LongSupplier currentRevision, long retention,
+                                  Duration interval) {
         if (retention <= 0) {
             return null;
         }
         AutoCompactor c = new AutoCompactor(server, currentRevision);
-        c.timer.scheduleWithFixedDelay(new RevisionTask(c, retention), REVISION_INTERVAL.toMillis(),
-                REVISION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        long millis = Math.max(1, interval.toMillis());
+        c.timer.scheduleWithFixedDelay(new RevisionTask(c, retention), millis, millis, TimeUnit.MILLISECONDS);
         return c;
     }
 
-    private void startPeriodic(Duration period) {
-        Duration compactInterval = period.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : period;
+    private void startPeriodic(Duration period, Duration maxCompactInterval) {
+        Duration compactInterval = period.compareTo(maxCompactInterval) > 0 ? maxCompactInterval : period;
         Duration retryInterval = compactInterval.dividedBy(RETRY_DIVISOR);
         int retentions = (int) (period.toNanos() / Math.max(1, retryInterval.toNanos())) + 1;
         PeriodicTask task = new PeriodicTask(this, period, compactInterval, retentions, System.nanoTime());

@@ -84,6 +84,13 @@ public final class RaftLoop implements AutoCloseable {
     private final AtomicLong readIds = new AtomicLong();
     private final Thread thread;
     private volatile boolean running;
+    /**
+     * Set by the loop thread just before its final drain of the queue: from then on nothing taken
+     * from the queue is handled, so work offered after it must be failed by its offerer.
+     */
+    private volatile boolean drained;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile Throwable failure;
     private long snapshotIndex;
 
@@ -108,10 +115,15 @@ public final class RaftLoop implements AutoCloseable {
         this.appliedIndex = snapshotIndex;
     }
 
-    /** Starts the loop: first replays what the WAL holds beyond the backend, then campaigns. */
-    public void start() {
+    /**
+     * Starts the loop: first replays what the WAL holds beyond the backend, then campaigns. The
+     * returned future completes once both are done (this member then leads, and its state — data
+     * and members — includes every committed entry), or fails with why the loop stopped first.
+     */
+    public CompletableFuture<Void> start() {
         running = true;
         thread.start();
+        return caughtUp;
     }
 
     /** Queues data for the log; completes when the node took it (not when it commits). */
@@ -133,6 +145,12 @@ public final class RaftLoop implements AutoCloseable {
             future.completeExceptionally(EtcdError.STOPPED.exception());
         } else if (!queue.offer(work)) {
             future.completeExceptionally(EtcdError.TOO_MANY_REQUESTS.exception());
+        } else if (drained) {
+            // The loop stopped between the check above and the offer, and its final drain may have
+            // missed this work: nobody would ever complete it. (If the drain did take it, it was
+            // failed there and this second completion does nothing.)
+            queue.remove(work);
+            future.completeExceptionally(EtcdError.STOPPED.exception());
         }
     }
 
@@ -161,11 +179,21 @@ public final class RaftLoop implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Completes once the loop thread has ended, on a close or on a fatal error, after every queued
+     * proposal and read was failed with ErrStopped. Work accepted before (proposals the node took)
+     * may still have callers waiting for an apply that will not come: the server fails those.
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
     private void run() {
         try {
             drainReady();  // replay committed entries the backend has not applied yet
             node.campaign();  // a single voter need not wait an election timeout
             drainReady();
+            caughtUp.complete(null);
             long nextTick = System.nanoTime() + tickNanos;
             List<Work> batch = new ArrayList<>();
             while (running) {
@@ -192,10 +220,14 @@ public final class RaftLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
+            caughtUp.completeExceptionally(t);
             LOG.log(System.Logger.Level.ERROR, "raft loop stopped on a fatal error; the server stops serving writes", t);
         } finally {
             running = false;
+            drained = true;
             failPending();
+            caughtUp.completeExceptionally(EtcdError.STOPPED.exception());  // closed while starting
+            terminated.complete(null);
         }
     }
 

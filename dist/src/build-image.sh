@@ -44,6 +44,12 @@ for jar in "$image"/lib/rocksdbjni-*.jar; do
   [ -f "$jar" ] || continue
   work=$(mktemp -d)
   (cd "$work" && "$jdk/bin/jar" xf "$jar")
+  if [ ! -f "$work/$rocks_so" ]; then
+    # Already repacked by an earlier build (copy-dependencies keeps a newer file).
+    [ -f "$image/lib/native/$rocks_so" ] || { echo "build-image: $rocks_so is in neither $jar nor lib/native" >&2; exit 1; }
+    rm -rf "$work"
+    continue
+  fi
   cp "$work/$rocks_so" "$image/lib/native/$rocks_so"
   rm -f "$work"/librocksdbjni-*
   "$jdk/bin/jar" --create --file "$jar.tmp" --manifest "$work/META-INF/MANIFEST.MF" -C "$work" org

@@ -40,9 +40,9 @@ final class GrpcClientTransport implements ClientTransport {
                         .maxInboundMessageSize(config.server().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                         .permitKeepAliveWithoutCalls(true)
                         .permitKeepAliveTime(5, TimeUnit.SECONDS)
-                        .addService(ServerInterceptors.intercept(kv, contexts))
-                        .addService(ServerInterceptors.intercept(maintenance, contexts))
-                        .addService(ServerInterceptors.intercept(cluster, contexts));
+                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(kv.bindService()), contexts))
+                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(maintenance.bindService()), contexts))
+                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(cluster.bindService()), contexts));
                 if (config.maxConcurrentStreams() > 0 && config.maxConcurrentStreams() < Integer.MAX_VALUE) {
                     builder.maxConcurrentCallsPerConnection((int) config.maxConcurrentStreams());
                 }

@@ -74,7 +74,7 @@ public final class AutoCompactor implements AutoCloseable {
         }
         AutoCompactor c = new AutoCompactor(server, currentRevision);
         long millis = Math.max(1, interval.toMillis());
-        c.timer.scheduleWithFixedDelay(new RevisionTask(c, retention), millis, millis, TimeUnit.MILLISECONDS);
+        c.timer.scheduleWithFixedDelay(guarded(new RevisionTask(c, retention)), millis, millis, TimeUnit.MILLISECONDS);
         return c;
     }
 
@@ -84,7 +84,7 @@ public final class AutoCompactor implements AutoCloseable {
         int retentions = (int) (period.toNanos() / Math.max(1, retryInterval.toNanos())) + 1;
         PeriodicTask task = new PeriodicTask(this, period, compactInterval, retentions, System.nanoTime());
         task.revs.addLast(currentRevision.getAsLong());
-        timer.scheduleWithFixedDelay(task, retryInterval.toMillis(), Math.max(1, retryInterval.toMillis()),
+        timer.scheduleWithFixedDelay(guarded(task), retryInterval.toMillis(), Math.max(1, retryInterval.toMillis()),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -101,6 +101,17 @@ public final class AutoCompactor implements AutoCloseable {
                     e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             return false;
         }
+    }
+
+    /** A scheduled task that throws is never run again: log and carry on instead. */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "auto-compaction round failed; retrying at the next interval", e);
+            }
+        };
     }
 
     private static final class PeriodicTask implements Runnable {

@@ -308,7 +308,8 @@ public final class RaftLoop implements AutoCloseable {
 
     private void maybeSnapshot() throws IOException {
         long applied = node.appliedIndex();
-        if (applied - snapshotIndex < snapshotCount) {
+        // As etcd (appliedi - snapi > SnapshotCount): a snapshot once MORE than snapshotCount entries were applied.
+        if (applied - snapshotIndex <= snapshotCount) {
             return;
         }
         // The backend is the snapshot's data: make it durable before the WAL forgets the entries.

@@ -70,7 +70,15 @@ final class Compactor implements AutoCloseable {
         }
     }
 
-    /** etcd's {@code scheduleCompaction}: deletes the stored revisions up to {@code rev} not in {@code keep}. */
+    /**
+     * etcd's {@code scheduleCompaction}: deletes the stored revisions up to {@code rev} not in
+     * {@code keep}, except tombstones at exactly {@code rev}.
+     *
+     * <p>Unlike etcd, a deletion at the compaction revision stays stored until the next
+     * compaction: reads and watchers may still start at {@code rev} (etcd's rule), and a watcher
+     * replaying history from there must see that deletion (etcd's watcher silently misses it). No
+     * read returns it, and {@link MvccStore#hashKV} skips it as etcd's deleted entry.
+     */
     private void deleteObsolete(long rev, Set<Revision> keep) throws IOException {
         byte[] end = Revision.mainPrefix(rev + 1);
         byte[] from = new Revision(0, 0).toBytes();
@@ -89,7 +97,9 @@ final class Compactor implements AutoCloseable {
             backendWrites.lock();
             try (WriteBatch batch = backend.newBatch()) {
                 for (byte[] key : keys) {
-                    if (!keep.contains(Revision.fromBytes(key))) {
+                    Revision stored = Revision.fromBytes(key);
+                    boolean deletionAtRev = stored.main() == rev && Revision.isTombstone(key);
+                    if (!keep.contains(stored) && !deletionAtRev) {
                         batch.delete(MvccStore.KEY_BUCKET, key);
                     }
                 }

@@ -2,6 +2,7 @@ package io.etcdj.mvcc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.etcdj.api.mvccpb.Event;
 import io.etcdj.api.mvccpb.KeyValue;
 import io.etcdj.spi.server.EtcdError;
 import io.etcdj.spi.store.Backend;
@@ -54,6 +55,12 @@ import java.util.zip.CRC32C;
  * under the index's read lock, after opening its backend view; deletions for a compaction start
  * only after its revision was set under the index's write lock, so they never remove a revision
  * from a view that a passing check allowed to be read.
+ *
+ * <p><b>Watchers.</b> Changes are visible to readers when their write transaction ends, but a
+ * {@link CommitListener} hears of them only after the {@link #commit} that wrote them to the
+ * backend, in revision order, so watchers never see a revision the backend does not hold yet
+ * (the server acknowledges the writers after that same commit). Past changes are read with
+ * {@link ReadTxn#history}.
  */
 public final class MvccStore implements AutoCloseable {
     /** Revisions to stored versions. */
@@ -77,6 +84,9 @@ public final class MvccStore implements AutoCloseable {
     private final Compactor compactor;
 
     private volatile long currentRevision = 1;
+    /** The revision of the last write handed to the commit listener (or committed before it was set). */
+    private volatile long committedRevision = 1;
+    private volatile CommitListener commitListener;
     private volatile PendingWrites pending = new PendingWrites();
     private volatile long consistentIndex;
     private volatile long consistentTerm;
@@ -88,6 +98,8 @@ public final class MvccStore implements AutoCloseable {
     /** A compaction revision to record as scheduled by the next commit; -1 for none. */
     private long scheduledCompaction = -1;
     private final List<AwaitingCommit> awaitingCommit = new ArrayList<>();
+    /** Changes published since the last commit, in revision order, for the commit listener. */
+    private final List<RevisionEvents> uncommittedChanges = new ArrayList<>();
 
     private MvccStore(Backend backend, MvccOptions options) {
         this.backend = backend;
@@ -132,6 +144,7 @@ public final class MvccStore implements AutoCloseable {
         // the finished one only, which loses the revision when a compaction that deleted
         // everything up to it was interrupted).
         currentRevision = Math.max(restorer.lastMain, Math.max(finished, scheduled));
+        committedRevision = currentRevision;
         restorer.leases.forEach(options.leaseAttachments()::keyWritten);
         if (scheduled > finished) {
             index.markCompacted(scheduled);
@@ -172,6 +185,35 @@ public final class MvccStore implements AutoCloseable {
     /** The revision of the last published write (1 for an empty store, as etcd). */
     public long currentRevision() {
         return currentRevision;
+    }
+
+    /**
+     * The revision of the last write that the backend holds: every published revision up to it
+     * was committed (and handed to the {@link CommitListener}, if one was set). At most
+     * {@link #currentRevision()}.
+     */
+    public long committedRevision() {
+        return committedRevision;
+    }
+
+    /**
+     * Sets the listener told of every committed change from now on (null: none) and returns the
+     * revision up to which changes were committed before: the listener hears of every revision
+     * after it, exactly once, in order. Call it before the writer starts or on the writer thread.
+     */
+    public long setCommitListener(CommitListener listener) {
+        commitListener = listener;
+        return committedRevision;
+    }
+
+    /**
+     * The events with main revision in {@code [fromRevision, toRevision]} in revision order: a
+     * {@link ReadTxn#history} on a fresh read transaction. Any thread.
+     */
+    public List<Event> history(long fromRevision, long toRevision) {
+        try (ReadTxn txn = beginRead()) {
+            return txn.history(fromRevision, toRevision, key -> true);
+        }
     }
 
     /** The revision below which reads fail with COMPACTED; -1 if never compacted (etcd's value). */
@@ -257,6 +299,7 @@ public final class MvccStore implements AutoCloseable {
         } finally {
             backendWrites.unlock();
         }
+        committedRevision = currentRevision;
         // Only now that the backend has them may readers stop finding them here (class comment).
         if (!committing.isEmpty()) {
             pending = new PendingWrites();
@@ -274,6 +317,20 @@ public final class MvccStore implements AutoCloseable {
             });
         }
         awaitingCommit.clear();
+        notifyCommitted();
+    }
+
+    /** Hands the changes just committed to the commit listener (writer thread). */
+    private void notifyCommitted() {
+        if (uncommittedChanges.isEmpty()) {
+            return;
+        }
+        List<RevisionEvents> committed = List.copyOf(uncommittedChanges);
+        uncommittedChanges.clear();
+        CommitListener listener = commitListener;
+        if (listener != null) {
+            listener.committed(committed);
+        }
     }
 
     /**
@@ -379,10 +436,16 @@ public final class MvccStore implements AutoCloseable {
         return new RevisionReader(writerPending, backend.readView());
     }
 
-    /** Ends the open write transaction and makes {@code revision} the current one. */
-    void publish(WriteTxn txn, long revision) {
+    /**
+     * Ends the open write transaction and makes {@code revision} the current one; {@code events}
+     * (empty for an abort or a transaction that changed nothing) wait for the next commit.
+     */
+    void publish(WriteTxn txn, long revision, List<Event> events) {
         if (openWrite != txn) {
             throw new IllegalStateException("not the open write transaction");
+        }
+        if (!events.isEmpty()) {
+            uncommittedChanges.add(new RevisionEvents(revision, events));
         }
         currentRevision = revision;
         openWrite = null;
@@ -410,7 +473,7 @@ public final class MvccStore implements AutoCloseable {
         return new RangeResult(kvs, found.count(), viewRevision);
     }
 
-    private static KeyValue parse(byte[] stored, Revision rev) {
+    static KeyValue parse(byte[] stored, Revision rev) {
         try {
             return KeyValue.parseFrom(stored);
         } catch (InvalidProtocolBufferException e) {

@@ -133,7 +133,8 @@ public final class WriteTxn implements KvView, AutoCloseable {
     public List<Event> end() {
         checkOpen();
         finish();
-        store.publish(this, hasChanges() ? beginRevision + 1 : beginRevision);
+        List<Event> published = List.copyOf(events);
+        store.publish(this, hasChanges() ? beginRevision + 1 : beginRevision, published);
         LeaseAttachments leases = store.leaseAttachments();
         for (Event event : events) {
             if (event.getType() == Event.EventType.PUT) {
@@ -142,7 +143,7 @@ public final class WriteTxn implements KvView, AutoCloseable {
                 leases.keyDeleted(event.getKv().getKey());
             }
         }
-        return List.copyOf(events);
+        return published;
     }
 
     /** Undoes every change of this transaction; the store is as if it never began. */
@@ -159,7 +160,7 @@ public final class WriteTxn implements KvView, AutoCloseable {
         }
         index.rollback(keys, rev);
         events.clear();
-        store.publish(this, beginRevision);
+        store.publish(this, beginRevision, List.of());
     }
 
     /** Aborts the transaction unless it was ended. */

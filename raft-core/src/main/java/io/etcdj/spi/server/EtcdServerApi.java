@@ -70,6 +70,83 @@ public interface EtcdServerApi {
         return notImplemented();
     }
 
+    /** A stream of the whole backend at one point in time, ending with its SHA-256. */
+    default CompletableFuture<SnapshotStream> snapshot(SnapshotRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    // ---- Watch
+
+    /** Opens one watch stream; the transport closes it when the client's stream ends. */
+    default WatchSession watch(RequestContext context) {
+        throw EtcdError.NOT_IMPLEMENTED.exception();
+    }
+
+    // ---- Lease
+
+    default CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    /** One renewal of a keep-alive stream; the transport answers each request with the result, in order. */
+    default CompletableFuture<LeaseKeepAliveResponse> leaseKeepAlive(LeaseKeepAliveRequest request,
+                                                                     RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest request,
+                                                                       RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<LeaseLeasesResponse> leaseLeases(LeaseLeasesRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    // ---- v3lock and v3election (etcd serves them from the server, built on KV, lease and watch)
+
+    default CompletableFuture<io.etcdj.api.v3lockpb.LockResponse> lock(io.etcdj.api.v3lockpb.LockRequest request,
+                                                                       RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<io.etcdj.api.v3lockpb.UnlockResponse> unlock(io.etcdj.api.v3lockpb.UnlockRequest request,
+                                                                           RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<io.etcdj.api.v3electionpb.CampaignResponse> campaign(
+            io.etcdj.api.v3electionpb.CampaignRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<io.etcdj.api.v3electionpb.ProclaimResponse> proclaim(
+            io.etcdj.api.v3electionpb.ProclaimRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<io.etcdj.api.v3electionpb.LeaderResponse> leader(
+            io.etcdj.api.v3electionpb.LeaderRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    default CompletableFuture<io.etcdj.api.v3electionpb.ResignResponse> resign(
+            io.etcdj.api.v3electionpb.ResignRequest request, RequestContext context) {
+        return notImplemented();
+    }
+
+    /**
+     * {@code Election.Observe}: every leader of the election in turn, starting with the current one.
+     * The returned session delivers {@code LeaderResponse}s; closing it stops the observation.
+     */
+    default ObserveSession observe(io.etcdj.api.v3electionpb.LeaderRequest request, RequestContext context) {
+        throw EtcdError.NOT_IMPLEMENTED.exception();
+    }
+
     /** The largest request the server accepts ({@code --max-request-bytes}); transports size their frames from it. */
     int maxRequestBytes();
 

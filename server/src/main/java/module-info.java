@@ -8,6 +8,7 @@ module io.etcdj.server {
     requires io.etcdj.raft;
     requires io.etcdj.wal;
     requires io.etcdj.mvcc;
+    requires io.etcdj.lease;
     requires java.logging;
 
     exports io.etcdj.server;

@@ -4,7 +4,14 @@ import io.etcdj.api.raftpb.ConfChange;
 import io.etcdj.api.raftpb.ConfChangeType;
 import io.etcdj.api.raftpb.Snapshot;
 import io.etcdj.api.serverpb.Member;
+import io.etcdj.lease.Lessor;
+import io.etcdj.lease.LessorConfig;
+import io.etcdj.mvcc.LeaseAttachments;
+import io.etcdj.mvcc.MvccOptions;
 import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.watch.WatchHub;
+import io.etcdj.mvcc.watch.WatchOptions;
+import io.etcdj.server.maintenance.Alarms;
 import io.etcdj.mvcc.kv.KvApplier;
 import io.etcdj.raft.MemoryRaftStorage;
 import io.etcdj.raft.RaftConfig;
@@ -90,13 +97,39 @@ public final class Bootstrap {
         List<String> buckets = new ArrayList<>(MvccStore.BUCKETS);
         buckets.add(Membership.BUCKET);
         buckets.add(Membership.CLUSTER_BUCKET);
+        buckets.add(Lessor.BUCKET);
+        buckets.add(Alarms.BUCKET);
         Files.createDirectories(backendDir);
         Backend backend = storeProvider.open(new BackendConfig(backendDir, buckets, quotaBytes(cfg), cfg.storeOptions()));
         MvccStore store = null;
         try {
-            store = MvccStore.open(backend);
-            return restart ? restart(cfg, walDir, walOptions, backend, store)
-                    : bootstrapNew(cfg, walDir, walOptions, backend, store);
+            // The lessor first: opening the store reports every live key's lease to it.
+            Lessor lessor = new Lessor(LessorConfig.defaults()
+                    .withMinTtlSeconds(LessorConfig.minTtlSeconds(cfg.heartbeatInterval(), cfg.electionTicks()))
+                    .withExpiredLeaseRetryInterval(requestTimeout(cfg)), System::nanoTime);
+            try (ReadView view = backend.readView()) {
+                lessor.load(view);
+            }
+            store = MvccStore.open(backend, MvccOptions.defaults().withLeaseAttachments(new LeaseAttachments() {
+                @Override
+                public void keyWritten(com.google.protobuf.ByteString key, long leaseId) {
+                    try {
+                        lessor.attach(leaseId, key);
+                    } catch (io.etcdj.spi.server.EtcdException e) {
+                        // etcd logs and carries on: a key whose lease was revoked before a crash
+                        LOG.log(System.Logger.Level.WARNING, "key {0} refers to lease {1}, which does not exist",
+                                key.toStringUtf8(), Long.toHexString(leaseId));
+                    }
+                }
+
+                @Override
+                public void keyDeleted(com.google.protobuf.ByteString key) {
+                    lessor.detachKey(key);
+                }
+            }));
+            Parts parts = new Parts(backend, store, lessor, buckets);
+            return restart ? restart(cfg, walDir, walOptions, parts)
+                    : bootstrapNew(cfg, walDir, walOptions, parts);
         } catch (IOException | RuntimeException e) {
             if (store != null) {
                 store.close();
@@ -110,8 +143,14 @@ public final class Bootstrap {
         }
     }
 
-    private static Started bootstrapNew(EtcdConfig cfg, Path walDir, WalOptions walOptions, Backend backend,
-                                        MvccStore store) throws IOException {
+    /** What is open before the Raft side is set up. */
+    private record Parts(Backend backend, MvccStore store, Lessor lessor, List<String> buckets) {
+    }
+
+    private static Started bootstrapNew(EtcdConfig cfg, Path walDir, WalOptions walOptions, Parts parts)
+            throws IOException {
+        Backend backend = parts.backend();
+        MvccStore store = parts.store();
         Map<String, List<URI>> initial = discoverInitialCluster(cfg);
         Map<Long, Member> members = new LinkedHashMap<>();
         for (var e : initial.entrySet()) {
@@ -155,7 +194,7 @@ public final class Bootstrap {
                         .setContext(m.toByteString()).build());
             }
             node.bootstrap(changes);
-            return assemble(cfg, identity, backend, store, wal, storage, node, 0);
+            return assemble(cfg, identity, parts, wal, storage, node, 0);
         } catch (IOException | RuntimeException e) {
             // Release the WAL (its lock and this JVM's claim on the directory) so a retry can open it.
             try {
@@ -167,8 +206,8 @@ public final class Bootstrap {
         }
     }
 
-    private static Started restart(EtcdConfig cfg, Path walDir, WalOptions walOptions, Backend backend,
-                                   MvccStore store) throws IOException {
+    private static Started restart(EtcdConfig cfg, Path walDir, WalOptions walOptions, Parts parts)
+            throws IOException {
         Wal.Opened opened = Wal.open(walDir, walOptions);
         try {
             WalContents contents = opened.contents();
@@ -193,15 +232,18 @@ public final class Bootstrap {
                     Long.toHexString(identity.memberId()), Long.toHexString(identity.clusterId()),
                     contents.hardState().getCommit());
             RawNode node = new RawNode(raftConfig(cfg, identity.memberId(), storage, snapshotIndex));
-            return assemble(cfg, identity, backend, store, opened.wal(), storage, node, snapshotIndex);
+            return assemble(cfg, identity, parts, opened.wal(), storage, node, snapshotIndex);
         } catch (IOException | RuntimeException e) {
             opened.wal().close();
             throw e;
         }
     }
 
-    private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Backend backend, MvccStore store, Wal wal,
+    private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Parts parts, Wal wal,
                                     MemoryRaftStorage storage, RawNode node, long snapshotIndex) throws IOException {
+        Backend backend = parts.backend();
+        MvccStore store = parts.store();
+        Lessor lessor = parts.lessor();
         if (store.consistentIndex() < snapshotIndex) {
             throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
                     + " but the WAL snapshot is at " + snapshotIndex + ": the backend lost data it had synced");
@@ -216,12 +258,15 @@ public final class Bootstrap {
                     + " beyond the last entry of the WAL (index " + walLastIndex + "): the WAL lost entries it had synced");
         }
         Membership membership;
+        Alarms alarms;
         try (ReadView view = backend.readView()) {
             membership = Membership.load(identity.clusterId(), view);
+            alarms = Alarms.load(view);
         }
         Waiters waiters = new Waiters();
-        KvApplier kv = new KvApplier(store, leaseId -> false);  // TODO(issue 3): leases
-        ApplyPipeline applier = new ApplyPipeline(store, backend, kv, membership, waiters, (role, leader, term) -> {
+        KvApplier kv = new KvApplier(store, lessor::exists);
+        ApplyPipeline applier = new ApplyPipeline(store, backend, kv, membership, lessor, alarms, cfg.electionTimeout(),
+                waiters, (role, leader, term) -> {
             if (leader != 0) {
                 System.getLogger("raft").log(System.Logger.Level.INFO, "raft.node: {0} elected leader {1} at term {2}",
                         Long.toHexString(identity.memberId()), Long.toHexString(leader), term);
@@ -229,10 +274,17 @@ public final class Bootstrap {
         });
         RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),
                 cfg.snapshotCount(), snapshotIndex);
-        // etcd's ReqTimeout: 5 s plus twice the election timeout.
-        Duration requestTimeout = Duration.ofSeconds(5).plus(cfg.electionTimeout().multipliedBy(2));
-        EtcdServer server = new EtcdServer(identity, backend, wal, store, kv, membership, waiters, raft, applier,
-                Math.toIntExact(cfg.maxRequestBytes()), Math.toIntExact(cfg.maxTxnOps()), requestTimeout);
+        int maxRequestBytes = Math.toIntExact(cfg.maxRequestBytes());
+        // Watch responses carry etcd's full header; the term is read when each is sent.
+        WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults()
+                .withMaxResponseBytes(maxRequestBytes + 512 * 1024)
+                .withHeaders(revision -> io.etcdj.api.etcdserverpb.ResponseHeader.newBuilder()
+                        .setClusterId(identity.clusterId()).setMemberId(identity.memberId())
+                        .setRevision(revision).setRaftTerm(raft.term()).build()));
+        long quota = cfg.quotaBackendBytes() < 0 ? 0 : quotaBytes(cfg);
+        EtcdServer server = new EtcdServer(identity, backend, wal, store, kv, membership, lessor, alarms, watchHub,
+                parts.buckets(), cfg.dataDir().resolve("member").resolve("snap-spool"), quota, waiters, raft, applier,
+                maxRequestBytes, Math.toIntExact(cfg.maxTxnOps()), requestTimeout(cfg));
         // Serve nothing before the replay: until then reads would miss committed writes, and a new
         // member's list would be empty.
         try {
@@ -244,6 +296,11 @@ public final class Bootstrap {
             throw failure;
         }
         return new Started(server, raft);
+    }
+
+    /** etcd's ReqTimeout: 5 s plus twice the election timeout. */
+    static Duration requestTimeout(EtcdConfig cfg) {
+        return Duration.ofSeconds(5).plus(cfg.electionTimeout().multipliedBy(2));
     }
 
     private static RaftConfig raftConfig(EtcdConfig cfg, long id, MemoryRaftStorage storage, long applied) {

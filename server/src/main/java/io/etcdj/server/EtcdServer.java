@@ -6,7 +6,19 @@ import io.etcdj.api.serverpb.ClusterMemberAttrSetRequest;
 import io.etcdj.api.serverpb.ClusterVersionSetRequest;
 import io.etcdj.api.serverpb.InternalRaftRequest;
 import io.etcdj.api.serverpb.RequestHeader;
+import io.etcdj.lease.Lessor;
+import io.etcdj.lease.LeaseTimeToLive;
 import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.watch.WatchHub;
+import io.etcdj.mvcc.watch.WatchStream;
+import io.etcdj.server.maintenance.Alarms;
+import io.etcdj.server.maintenance.BackendSnapshot;
+import io.etcdj.spi.server.SnapshotStream;
+import io.etcdj.spi.server.WatchSession;
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import io.etcdj.mvcc.kv.CompactionResult;
 import io.etcdj.mvcc.kv.KvApplier;
 import io.etcdj.mvcc.kv.KvRequests;
@@ -63,6 +75,12 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     private final MvccStore store;
     private final KvApplier kv;
     private final Membership membership;
+    private final Lessor lessor;
+    private final Alarms alarms;
+    private final WatchHub watchHub;
+    private final List<String> buckets;
+    private final Path snapshotSpoolDir;
+    private final long quotaBytes;
     private final Waiters waiters;
     private final RaftLoop raft;
     private final ApplyPipeline applier;
@@ -77,15 +95,29 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean stopped;  // guarded by lifecycle
 
+    /** The leader's lease expiry loop, as etcd: every 500 ms, revoke what expired, by proposal. */
+    private final ScheduledExecutorService leaseExpiry =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("etcdj-lease-expiry").factory());
+    /** Bound on lease revokes in flight from the expiry loop (etcd's maxPendingRevokes). */
+    static final int MAX_PENDING_REVOKES = 16;
+    private final java.util.concurrent.Semaphore pendingRevokes = new java.util.concurrent.Semaphore(MAX_PENDING_REVOKES);
+
     EtcdServer(ServerIdentity identity, Backend backend, Wal wal, MvccStore store, KvApplier kv, Membership membership,
-               Waiters waiters, RaftLoop raft, ApplyPipeline applier, int maxRequestBytes, int maxTxnOps,
-               Duration requestTimeout) {
+               Lessor lessor, Alarms alarms, WatchHub watchHub, List<String> buckets, Path snapshotSpoolDir,
+               long quotaBytes, Waiters waiters, RaftLoop raft, ApplyPipeline applier, int maxRequestBytes,
+               int maxTxnOps, Duration requestTimeout) {
         this.identity = identity;
         this.backend = backend;
         this.wal = wal;
         this.store = store;
         this.kv = kv;
         this.membership = membership;
+        this.lessor = lessor;
+        this.alarms = alarms;
+        this.watchHub = watchHub;
+        this.buckets = List.copyOf(buckets);
+        this.snapshotSpoolDir = snapshotSpoolDir;
+        this.quotaBytes = quotaBytes;
         this.waiters = waiters;
         this.raft = raft;
         this.applier = applier;
@@ -98,6 +130,24 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         this.callerExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("etcdj-caller-", 0).factory());
         // Proposals the node took before the loop stopped will never be applied now: tell their callers.
         raft.terminated().thenRun(() -> waiters.failAll(EtcdError.STOPPED.exception()));
+        leaseExpiry.scheduleWithFixedDelay(this::revokeExpiredLeases, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void revokeExpiredLeases() {
+        try {
+            int room = pendingRevokes.availablePermits();
+            for (long id : lessor.expiredLeases(room)) {
+                if (!pendingRevokes.tryAcquire()) {
+                    break;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "revoking expired lease {0}", Long.toHexString(id));
+                this.<Object>propose(InternalRaftRequest.newBuilder()
+                                .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id)))
+                        .whenComplete((r, failure) -> pendingRevokes.release());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "lease expiry round failed; retrying", e);
+        }
     }
 
     public ServerIdentity identity() {
@@ -185,12 +235,47 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         }
     }
 
+    /**
+     * etcd's quota check before proposing a write that adds data: when the backend would exceed
+     * {@code --quota-backend-bytes}, raise the NOSPACE alarm (through Raft, so every member
+     * enters maintenance mode) and refuse with ErrNoSpace.
+     */
+    private EtcdException overQuota(int requestBytes) {
+        try {
+            return whileOpen(() -> checkQuota(requestBytes));
+        } catch (EtcdException stopped) {
+            return stopped;
+        }
+    }
+
+    private EtcdException checkQuota(int requestBytes) {
+        if (alarms.isRaised(AlarmType.NOSPACE)) {
+            return EtcdError.NO_SPACE.exception();
+        }
+        if (quotaBytes <= 0) {
+            return null;
+        }
+        // etcd's cost: the request plus its key index overhead, against the backend's size.
+        long cost = requestBytes + 256;
+        if (backend.stats().sizeBytes() + cost <= quotaBytes) {
+            return null;
+        }
+        LOG.log(System.Logger.Level.WARNING, "backend quota {0} bytes exceeded: raising alarm NOSPACE", quotaBytes);
+        propose(InternalRaftRequest.newBuilder().setAlarm(AlarmRequest.newBuilder()
+                .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(identity.memberId()).setAlarm(AlarmType.NOSPACE)));
+        return EtcdError.NO_SPACE.exception();
+    }
+
     @Override
     public CompletableFuture<PutResponse> put(PutRequest request, RequestContext context) {
         try {
             KvRequests.validatePut(request);
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        EtcdException noSpace = overQuota(request.getSerializedSize());
+        if (noSpace != null) {
+            return CompletableFuture.failedFuture(noSpace);
         }
         return toCaller(this.<KvResult<PutResponse>>propose(InternalRaftRequest.newBuilder().setPut(request))
                 .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
@@ -220,6 +305,10 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 TxnResponse r = kv.txn(request).response();
                 return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
             });
+        }
+        EtcdException noSpace = overQuota(request.getSerializedSize());
+        if (noSpace != null) {
+            return CompletableFuture.failedFuture(noSpace);
         }
         return toCaller(this.<KvResult<TxnResponse>>propose(InternalRaftRequest.newBuilder().setTxn(request))
                 .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
@@ -257,10 +346,173 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 .setRaftTerm(raft.term())
                 .setRaftAppliedIndex(raft.appliedIndex())
                 .setIsLearner(false);
+        for (var alarm : alarms.list()) {
+            b.addErrors(Alarms.describe(alarm));
+        }
         if (raft.failure() != null) {
             b.addErrors("etcdj: raft loop stopped: " + raft.failure().getMessage());
         }
         return b.build();
+    }
+
+    @Override
+    public CompletableFuture<HashResponse> hash(HashRequest request, RequestContext context) {
+        return toCaller(CompletableFuture.supplyAsync(() -> whileOpen(() -> {
+            // etcd hashes its whole database file; etcdj hashes every bucket's entries in order.
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            try (var view = backend.readView()) {
+                for (String bucket : buckets) {
+                    crc.update(bucket.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    view.scan(bucket, new byte[0], null, (k, v) -> {
+                        crc.update(k);
+                        crc.update(v);
+                        return true;
+                    });
+                }
+            }
+            return HashResponse.newBuilder().setHeader(header(store.currentRevision())).setHash((int) crc.getValue())
+                    .build();
+        }), callerExecutor));
+    }
+
+    @Override
+    public CompletableFuture<HashKVResponse> hashKV(HashKVRequest request, RequestContext context) {
+        return toCaller(CompletableFuture.supplyAsync(() -> whileOpen(() -> {
+            var h = store.hashKV(request.getRevision());
+            return HashKVResponse.newBuilder().setHeader(header(h.currentRevision())).setHash(h.hash())
+                    .setCompactRevision(h.compactRevision()).build();
+        }), callerExecutor));
+    }
+
+    @Override
+    public CompletableFuture<AlarmResponse> alarm(AlarmRequest request, RequestContext context) {
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            return serveLocally(() -> AlarmResponse.newBuilder().setHeader(header(store.currentRevision()))
+                    .addAllAlarms(alarms.list()).build());
+        }
+        return toCaller(this.<AlarmResponse>propose(InternalRaftRequest.newBuilder().setAlarm(request))
+                .thenApply(r -> r.toBuilder().setHeader(header(r.getHeader().getRevision())).build()));
+    }
+
+    @Override
+    public CompletableFuture<DefragmentResponse> defragment(DefragmentRequest request, RequestContext context) {
+        return toCaller(CompletableFuture.supplyAsync(() -> whileOpen(() -> {
+            LOG.log(System.Logger.Level.INFO, "starting to defragment the storage backend...");
+            try {
+                backend.defragment();
+            } catch (IOException e) {
+                throw new EtcdException(io.etcdj.spi.server.StatusCode.UNKNOWN, "etcdserver: defragment failed: "
+                        + e.getMessage());
+            }
+            LOG.log(System.Logger.Level.INFO, "finished defragmenting the storage backend");
+            return DefragmentResponse.newBuilder().setHeader(header(store.currentRevision())).build();
+        }), callerExecutor));
+    }
+
+    @Override
+    public CompletableFuture<SnapshotStream> snapshot(SnapshotRequest request, RequestContext context) {
+        return toCaller(CompletableFuture.supplyAsync(() -> whileOpen(() -> {
+            try {
+                return BackendSnapshot.create(backend, buckets, snapshotSpoolDir);
+            } catch (IOException e) {
+                throw new EtcdException(io.etcdj.spi.server.StatusCode.UNKNOWN, "etcdserver: snapshot failed: "
+                        + e.getMessage());
+            }
+        }), callerExecutor));
+    }
+
+    // ---- Watch
+
+    @Override
+    public WatchSession watch(RequestContext context) {
+        WatchStream stream = watchHub.openStream();
+        return new WatchSession() {
+            @Override
+            public void handle(WatchRequest request) {
+                stream.handle(request);
+            }
+
+            @Override
+            public WatchResponse poll() {
+                return stream.poll();
+            }
+
+            @Override
+            public void setListener(Runnable responsesWaiting) {
+                stream.setListener(responsesWaiting);
+            }
+
+            @Override
+            public void close() {
+                stream.close();
+            }
+        };
+    }
+
+    // ---- Lease
+
+    @Override
+    public CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest request, RequestContext context) {
+        if (request.getTTL() > Lessor.MAX_TTL_SECONDS) {
+            return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
+        }
+        EtcdException noSpace = overQuota(request.getSerializedSize());
+        if (noSpace != null) {
+            return CompletableFuture.failedFuture(noSpace);
+        }
+        LeaseGrantRequest r = request;
+        if (r.getID() == 0) {
+            // As etcd: the server picks a positive 63-bit ID.
+            r = r.toBuilder().setID(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)).build();
+        }
+        return toCaller(this.<LeaseGrantResponse>propose(InternalRaftRequest.newBuilder().setLeaseGrant(r))
+                .thenApply(g -> g.toBuilder().setHeader(header(g.getHeader().getRevision())).build()));
+    }
+
+    @Override
+    public CompletableFuture<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest request, RequestContext context) {
+        return toCaller(this.<LeaseRevokeResponse>propose(InternalRaftRequest.newBuilder().setLeaseRevoke(request))
+                .thenApply(g -> g.toBuilder().setHeader(header(g.getHeader().getRevision())).build()));
+    }
+
+    @Override
+    public CompletableFuture<LeaseKeepAliveResponse> leaseKeepAlive(LeaseKeepAliveRequest request,
+                                                                    RequestContext context) {
+        return toCaller(lessor.renew(request.getID()).thenApply(ttl -> LeaseKeepAliveResponse.newBuilder()
+                .setHeader(header(store.currentRevision())).setID(request.getID()).setTTL(ttl).build()));
+    }
+
+    @Override
+    public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest request,
+                                                                      RequestContext context) {
+        return serveLocally(() -> {
+            LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
+                    .setHeader(header(store.currentRevision())).setID(request.getID());
+            try {
+                LeaseTimeToLive t = lessor.timeToLive(request.getID(), request.getKeys());
+                b.setTTL(t.ttl()).setGrantedTTL(t.grantedTtl());
+                for (ByteString key : t.keys()) {
+                    b.addKeys(key);
+                }
+            } catch (EtcdException e) {
+                if (e.error() != EtcdError.LEASE_NOT_FOUND) {
+                    throw e;
+                }
+                b.setTTL(-1);  // etcd's gRPC layer answers an unknown lease with TTL -1
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public CompletableFuture<LeaseLeasesResponse> leaseLeases(LeaseLeasesRequest request, RequestContext context) {
+        return serveLocally(() -> {
+            LeaseLeasesResponse.Builder b = LeaseLeasesResponse.newBuilder().setHeader(header(store.currentRevision()));
+            for (long id : lessor.leases()) {
+                b.addLeases(LeaseStatus.newBuilder().setID(id));
+            }
+            return b.build();
+        });
     }
 
     @Override
@@ -362,6 +614,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+        leaseExpiry.shutdownNow();
+        lessor.demote();
+        watchHub.close();
         raft.close();
         // Normally done when the loop ends; repeated for a loop that did not stop within its join timeout.
         waiters.failAll(EtcdError.STOPPED.exception());

@@ -7,7 +7,22 @@ import io.etcdj.api.raftpb.Entry;
 import io.etcdj.api.serverpb.ClusterMemberAttrSetRequest;
 import io.etcdj.api.serverpb.InternalRaftRequest;
 import io.etcdj.api.serverpb.Member;
+import io.etcdj.api.etcdserverpb.AlarmRequest;
+import io.etcdj.api.etcdserverpb.AlarmResponse;
+import io.etcdj.api.etcdserverpb.AlarmType;
+import io.etcdj.api.etcdserverpb.LeaseCheckpoint;
+import io.etcdj.api.etcdserverpb.LeaseCheckpointResponse;
+import io.etcdj.api.etcdserverpb.LeaseGrantResponse;
+import io.etcdj.api.etcdserverpb.LeaseRevokeResponse;
+import io.etcdj.api.etcdserverpb.ResponseHeader;
+import io.etcdj.lease.GrantedLease;
+import io.etcdj.lease.Lessor;
 import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.WriteTxn;
+import io.etcdj.mvcc.kv.KvRequests;
+import io.etcdj.server.maintenance.Alarms;
+import com.google.protobuf.ByteString;
+import java.time.Duration;
 import io.etcdj.mvcc.kv.KvApplier;
 import io.etcdj.raft.RaftRole;
 import io.etcdj.raft.RawNode;
@@ -37,6 +52,9 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
     private final Backend backend;
     private final KvApplier kv;
     private final Membership membership;
+    private final Lessor lessor;
+    private final Alarms alarms;
+    private final Duration leasePromotionExtend;
     private final Waiters waiters;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private volatile RaftRole role = RaftRole.FOLLOWER;
@@ -47,12 +65,19 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         void roleChanged(RaftRole role, long leader, long term);
     }
 
-    public ApplyPipeline(MvccStore store, Backend backend, KvApplier kv, Membership membership, Waiters waiters,
-                         RoleListener roleListener) {
+    /**
+     * @param leasePromotionExtend added to every lease's TTL when this member becomes leader (etcd
+     *                             passes the election timeout), so leases do not expire during the handover
+     */
+    public ApplyPipeline(MvccStore store, Backend backend, KvApplier kv, Membership membership, Lessor lessor,
+                         Alarms alarms, Duration leasePromotionExtend, Waiters waiters, RoleListener roleListener) {
         this.store = store;
         this.backend = backend;
         this.kv = kv;
         this.membership = membership;
+        this.lessor = lessor;
+        this.alarms = alarms;
+        this.leasePromotionExtend = leasePromotionExtend;
         this.waiters = waiters;
         this.roleListener = roleListener;
     }
@@ -73,7 +98,7 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
                 continue;
             }
             switch (e.getType()) {
-                case EntryNormal -> applyNormal(e);
+                case EntryNormal -> applyNormal(e, node);
                 case EntryConfChange -> applyConfChange(e, node);
                 default -> throw new IllegalStateException("etcdserver: unsupported entry type " + e.getType()
                         + " at index " + e.getIndex());
@@ -83,16 +108,25 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         if (last == null) {
             return;
         }
-        store.commit(last.getIndex(), last.getTerm(), membership::writeChanges);
+        store.commit(last.getIndex(), last.getTerm(), batch -> {
+            membership.writeChanges(batch);
+            lessor.writeChanges(batch);
+            alarms.writeChanges(batch);
+        });
         for (Runnable r : afterCommit) {
             r.run();
         }
         afterCommit.clear();
     }
 
-    private void applyNormal(Entry e) {
+    private void applyNormal(Entry e, RawNode node) {
         if (e.getData().isEmpty()) {
-            return;  // a new leader's empty entry
+            // A new leader's empty entry: everything before it is applied now, so this member's
+            // lessor takes over expiry (etcd promotes its lessor at this point).
+            if (node.role() == RaftRole.LEADER && e.getTerm() == node.term()) {
+                lessor.promote(leasePromotionExtend);
+            }
+            return;
         }
         InternalRaftRequest req;
         try {
@@ -105,9 +139,31 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         Object result;
         try {
             result = switch (req.getRequestCase()) {
-                case PUT -> kv.put(req.getPut());
+                case PUT -> {
+                    refuseWhenOutOfSpace();
+                    yield kv.put(req.getPut());
+                }
                 case DELETE_RANGE -> kv.deleteRange(req.getDeleteRange());
-                case TXN -> kv.txn(req.getTxn());
+                case TXN -> {
+                    if (!KvRequests.isReadOnly(req.getTxn())) {
+                        refuseWhenOutOfSpace();
+                    }
+                    yield kv.txn(req.getTxn());
+                }
+                case LEASE_GRANT -> {
+                    refuseWhenOutOfSpace();
+                    GrantedLease granted = lessor.grant(req.getLeaseGrant().getID(), req.getLeaseGrant().getTTL());
+                    yield LeaseGrantResponse.newBuilder().setHeader(revisionHeader()).setID(granted.id())
+                            .setTTL(granted.ttl()).build();
+                }
+                case LEASE_REVOKE -> revokeLease(req.getLeaseRevoke().getID());
+                case LEASE_CHECKPOINT -> {
+                    for (LeaseCheckpoint c : req.getLeaseCheckpoint().getCheckpointsList()) {
+                        lessor.checkpoint(c.getID(), c.getRemainingTTL());
+                    }
+                    yield LeaseCheckpointResponse.newBuilder().setHeader(revisionHeader()).build();
+                }
+                case ALARM -> applyAlarm(req.getAlarm());
                 case COMPACTION -> kv.compact(req.getCompaction());
                 case RANGE -> kv.range(req.getRange());
                 case CLUSTER_MEMBER_ATTR_SET -> applyAttributes(req.getClusterMemberAttrSet());
@@ -119,6 +175,59 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
             return;
         }
         afterCommit.add(() -> waiters.trigger(id, result));
+    }
+
+    /** etcd's capped applier: while NOSPACE is raised, nothing that adds data is applied. */
+    private void refuseWhenOutOfSpace() {
+        if (alarms.isRaised(AlarmType.NOSPACE)) {
+            throw io.etcdj.spi.server.EtcdError.NO_SPACE.exception();
+        }
+    }
+
+    private ResponseHeader revisionHeader() {
+        return ResponseHeader.newBuilder().setRevision(store.currentRevision()).build();
+    }
+
+    /** Revokes a lease and deletes its keys in one write transaction (one revision), as etcd does. */
+    private LeaseRevokeResponse revokeLease(long id) {
+        List<ByteString> keys = lessor.revoke(id);
+        if (!keys.isEmpty()) {
+            try (WriteTxn txn = store.beginWrite()) {
+                for (ByteString key : keys) {
+                    txn.deleteRange(key, null, false);
+                }
+                txn.end();
+            }
+        }
+        return LeaseRevokeResponse.newBuilder().setHeader(revisionHeader()).build();
+    }
+
+    private AlarmResponse applyAlarm(AlarmRequest r) {
+        AlarmResponse.Builder response = AlarmResponse.newBuilder().setHeader(revisionHeader());
+        switch (r.getAction()) {
+            case GET -> response.addAllAlarms(alarms.list());
+            case ACTIVATE -> {
+                if (r.getAlarm() == AlarmType.NONE) {
+                    break;
+                }
+                if (alarms.activate(r.getMemberID(), r.getAlarm())) {
+                    LOG.log(System.Logger.Level.WARNING, "alarm {0} raised by peer {1}", r.getAlarm(),
+                            Long.toHexString(r.getMemberID()));
+                }
+                response.addAlarms(io.etcdj.api.etcdserverpb.AlarmMember.newBuilder().setMemberID(r.getMemberID())
+                        .setAlarm(r.getAlarm()));
+            }
+            case DEACTIVATE -> {
+                var cleared = alarms.deactivate(r.getMemberID(), r.getAlarm());
+                if (cleared != null) {
+                    LOG.log(System.Logger.Level.WARNING, "alarm {0} disarmed {1}", r.getAlarm(),
+                            Long.toHexString(r.getMemberID()));
+                    response.addAlarms(cleared);
+                }
+            }
+            default -> throw io.etcdj.spi.server.EtcdError.NOT_IMPLEMENTED.exception();
+        }
+        return response.build();
     }
 
     private Object applyAttributes(ClusterMemberAttrSetRequest r) {
@@ -183,6 +292,9 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
     @Override
     public void roleChanged(RaftRole newRole, long leader, long term) {
         this.role = newRole;
+        if (newRole != RaftRole.LEADER) {
+            lessor.demote();
+        }
         roleListener.roleChanged(newRole, leader, term);
     }
 }

@@ -4,7 +4,9 @@ import io.etcdj.spi.server.EtcdException;
 import io.etcdj.spi.server.RequestContext;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
@@ -18,12 +20,33 @@ final class Calls {
 
     static <Q, R> void unary(Q request, StreamObserver<R> observer,
                              BiFunction<Q, RequestContext, CompletableFuture<R>> method) {
-        CompletableFuture<R> future;
+        reply(invoke(request, method), observer);
+    }
+
+    /**
+     * A unary call that may wait a long time for its answer ({@code Lock}, {@code Campaign}): when
+     * the client cancels (or its deadline passes), the server's future is cancelled with
+     * {@code cancel(true)}, as etcd cancels the request's context. The server must react to that
+     * cancellation itself (stop waiting and undo what it started): cancelling a
+     * {@link CompletableFuture} does not reach the stages it was derived from.
+     */
+    static <Q, R> void unaryCancelledWithClient(Q request, StreamObserver<R> observer,
+                                                BiFunction<Q, RequestContext, CompletableFuture<R>> method) {
+        CompletableFuture<R> future = invoke(request, method);
+        ((ServerCallStreamObserver<R>) observer).setOnCancelHandler(() -> future.cancel(true));
+        reply(future, observer);
+    }
+
+    private static <Q, R> CompletableFuture<R> invoke(Q request,
+                                                      BiFunction<Q, RequestContext, CompletableFuture<R>> method) {
         try {
-            future = method.apply(request, RequestContextInterceptor.current());
+            return method.apply(request, RequestContextInterceptor.current());
         } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private static <R> void reply(CompletableFuture<R> future, StreamObserver<R> observer) {
         future.whenComplete((response, failure) -> {
             if (failure == null) {
                 observer.onNext(response);
@@ -41,6 +64,10 @@ final class Calls {
         }
         if (t instanceof StatusRuntimeException s) {
             return s;
+        }
+        if (t instanceof CancellationException) {
+            // Only a client that went away cancels a call's future; the status reaches nobody.
+            return Status.CANCELLED.withDescription("context canceled").asRuntimeException();
         }
         LOG.log(System.Logger.Level.WARNING, "unexpected failure serving a request", t);
         return Status.UNKNOWN.withDescription(String.valueOf(t.getMessage())).withCause(t).asRuntimeException();

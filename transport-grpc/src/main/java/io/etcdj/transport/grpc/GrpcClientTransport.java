@@ -1,15 +1,20 @@
 package io.etcdj.transport.grpc;
 
+import io.etcdj.spi.server.EtcdServerApi;
 import io.etcdj.spi.transport.ClientTransport;
 import io.etcdj.spi.transport.ClientTransportConfig;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** One gRPC server per listen URL, all sharing the same service implementations. */
@@ -20,6 +25,16 @@ final class GrpcClientTransport implements ClientTransport {
 
     private final ClientTransportConfig config;
     private final List<Server> servers = new ArrayList<>();
+    /**
+     * Runs the streams' sends (and snapshot reads, which may block on disk) off gRPC's threads; each
+     * stream serializes its own work on it ({@link SerialExecutor}).
+     */
+    private ExecutorService streamExecutor;
+    /**
+     * gRPC's application executor (what grpc-java would use by default: a cached pool), owned here
+     * so that {@link #close()} can wait for the calls' last callbacks.
+     */
+    private ExecutorService callExecutor;
 
     GrpcClientTransport(ClientTransportConfig config) {
         this.config = config;
@@ -28,9 +43,20 @@ final class GrpcClientTransport implements ClientTransport {
     @Override
     public void start() throws IOException {
         RequestContextInterceptor contexts = new RequestContextInterceptor();
-        KvService kv = new KvService(config.server());
-        MaintenanceService maintenance = new MaintenanceService(config.server());
-        ClusterService cluster = new ClusterService(config.server());
+        EtcdServerApi api = config.server();
+        streamExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("etcdj-grpc-stream-", 0).factory());
+        callExecutor = Executors.newCachedThreadPool(Thread.ofPlatform().name("etcdj-grpc-call-", 0).daemon().factory());
+        List<ServerServiceDefinition> services = new ArrayList<>();
+        for (BindableService service : List.of(
+                new KvService(api),
+                new WatchService(api, streamExecutor),
+                new LeaseService(api, streamExecutor),
+                new ClusterService(api),
+                new MaintenanceService(api, streamExecutor),
+                new LockService(api),
+                new ElectionService(api, streamExecutor))) {
+            services.add(ServerInterceptors.intercept(MalformedRequests.guard(service.bindService()), contexts));
+        }
         try {
             for (URI url : config.listenUrls()) {
                 if (!"http".equals(url.getScheme())) {
@@ -40,9 +66,8 @@ final class GrpcClientTransport implements ClientTransport {
                         .maxInboundMessageSize(config.server().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                         .permitKeepAliveWithoutCalls(true)
                         .permitKeepAliveTime(5, TimeUnit.SECONDS)
-                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(kv.bindService()), contexts))
-                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(maintenance.bindService()), contexts))
-                        .addService(ServerInterceptors.intercept(MalformedRequests.guard(cluster.bindService()), contexts));
+                        .executor(callExecutor);
+                services.forEach(builder::addService);
                 if (config.maxConcurrentStreams() > 0 && config.maxConcurrentStreams() < Integer.MAX_VALUE) {
                     builder.maxConcurrentCallsPerConnection((int) config.maxConcurrentStreams());
                 }
@@ -88,7 +113,8 @@ final class GrpcClientTransport implements ClientTransport {
         for (Server s : servers) {
             try {
                 if (!s.awaitTermination(2, TimeUnit.SECONDS)) {
-                    s.shutdownNow();
+                    // Long-lived streams (watch, keep-alive, observe) do not end by themselves.
+                    s.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 s.shutdownNow();
@@ -96,5 +122,27 @@ final class GrpcClientTransport implements ClientTransport {
             }
         }
         servers.clear();
+        // In this order: the calls' last callbacks (cancellations) run on the call executor and
+        // queue the streams' clean-up (closing watch sessions, snapshot streams) on the stream
+        // executor; each must finish before the next goes.
+        callExecutor = drain(callExecutor);
+        streamExecutor = drain(streamExecutor);
+    }
+
+    /** Lets the tasks already submitted run, then stops the executor; returns null. */
+    private static ExecutorService drain(ExecutorService executor) {
+        if (executor == null) {
+            return null;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 }

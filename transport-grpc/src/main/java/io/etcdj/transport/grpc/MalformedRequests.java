@@ -1,5 +1,6 @@
 package io.etcdj.transport.grpc;
 
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -16,7 +17,12 @@ import java.io.InputStream;
  * "grpc: error unmarshalling request: ...". grpc-java would report UNKNOWN "Application error
  * processing RPC", because it decodes the message on the application's side of the call. Each
  * method's request marshaller is wrapped so that a parse failure yields {@code null} and the reason,
- * and the call is then closed with INTERNAL before the service sees anything.
+ * and the call is then closed with INTERNAL before the service sees the message.
+ *
+ * <p>On a stream the service may be sending from its own thread at that moment, so the service is
+ * handed a {@link ClosableCall} whose sends and close are serialized with the guard's close and
+ * ignored after it; the service then learns of the end through its close handler
+ * ({@code ServerCallStreamObserver.setOnCloseHandler}).
  */
 final class MalformedRequests {
     /** The parse failure of the message being delivered on this thread (parse and delivery share it). */
@@ -66,7 +72,8 @@ final class MalformedRequests {
         };
         MethodDescriptor<Q, R> guardedDescriptor = md.toBuilder(tolerant, md.getResponseMarshaller()).build();
         ServerCallHandler<Q, R> handler = method.getServerCallHandler();
-        ServerCallHandler<Q, R> guardedHandler = (call, headers) -> {
+        ServerCallHandler<Q, R> guardedHandler = (rawCall, headers) -> {
+            ClosableCall<Q, R> call = new ClosableCall<>(rawCall);
             ServerCall.Listener<Q> delegate = handler.startCall(call, headers);
             return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
                 private boolean closed;
@@ -96,5 +103,36 @@ final class MalformedRequests {
             };
         };
         return ServerMethodDefinition.create(guardedDescriptor, guardedHandler);
+    }
+
+    /** A call whose outbound side may be closed by the guard while the service still sends. */
+    private static final class ClosableCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+        private boolean closed;
+
+        ClosableCall(ServerCall<Q, R> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public synchronized void sendHeaders(Metadata headers) {
+            if (!closed) {
+                super.sendHeaders(headers);
+            }
+        }
+
+        @Override
+        public synchronized void sendMessage(R message) {
+            if (!closed) {
+                super.sendMessage(message);
+            }
+        }
+
+        @Override
+        public synchronized void close(Status status, Metadata trailers) {
+            if (!closed) {
+                closed = true;
+                super.close(status, trailers);
+            }
+        }
     }
 }

@@ -27,6 +27,8 @@ import java.util.List;
  * "ETCDJSNP" (8 bytes), version u32 = 1, bucket count u32
  * per bucket: name length u16, name (UTF-8), then entries: key length u32 (&gt; 0), key, value length u32, value;
  *             a key length of 0 ends the bucket
+ * zero padding to a multiple of 512 bytes (etcdctl recognises a checksum only when the size is
+ *             512·n + 32, as bbolt files are whole pages)
  * SHA-256 (32 bytes) of everything before it — as etcd appends to its snapshots, so etcdctl verifies it
  * </pre>
  */
@@ -73,6 +75,8 @@ public final class BackendSnapshot implements SnapshotStream {
                     });
                     out.writeInt(0);
                 }
+                int padding = (int) ((512 - out.size() % 512) % 512);
+                out.write(new byte[padding]);
                 out.flush();
                 digest.on(false);
                 raw.write(sha.digest());

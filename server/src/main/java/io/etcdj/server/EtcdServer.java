@@ -91,6 +91,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     /** Runs linearizable reads and completes callers' futures (see the class comment). */
     private final ExecutorService callerExecutor;
     private final CompletableFuture<Void> published = new CompletableFuture<>();
+    /** v3lock and v3election, served on top of this facade as etcd serves them on its own client. */
+    private final io.etcdj.server.concurrency.LockService locks;
+    private final io.etcdj.server.concurrency.ElectionService elections;
     /** Local reads hold the read lock; {@link #close()} takes the write lock to stop them before closing the store. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean stopped;  // guarded by lifecycle
@@ -131,6 +134,8 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         // Proposals the node took before the loop stopped will never be applied now: tell their callers.
         raft.terminated().thenRun(() -> waiters.failAll(EtcdError.STOPPED.exception()));
         leaseExpiry.scheduleWithFixedDelay(this::revokeExpiredLeases, 500, 500, TimeUnit.MILLISECONDS);
+        this.locks = new io.etcdj.server.concurrency.LockService(this, callerExecutor);
+        this.elections = new io.etcdj.server.concurrency.ElectionService(this, callerExecutor);
     }
 
     private void revokeExpiredLeases() {
@@ -515,6 +520,50 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         });
     }
 
+    // ---- v3lock and v3election
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3lockpb.LockResponse> lock(io.etcdj.api.v3lockpb.LockRequest request,
+                                                                      RequestContext context) {
+        return locks.lock(request, context);
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3lockpb.UnlockResponse> unlock(io.etcdj.api.v3lockpb.UnlockRequest request,
+                                                                          RequestContext context) {
+        return locks.unlock(request, context);
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3electionpb.CampaignResponse> campaign(
+            io.etcdj.api.v3electionpb.CampaignRequest request, RequestContext context) {
+        return elections.campaign(request, context);
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3electionpb.ProclaimResponse> proclaim(
+            io.etcdj.api.v3electionpb.ProclaimRequest request, RequestContext context) {
+        return elections.proclaim(request, context);
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3electionpb.LeaderResponse> leader(
+            io.etcdj.api.v3electionpb.LeaderRequest request, RequestContext context) {
+        return elections.leader(request, context);
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.v3electionpb.ResignResponse> resign(
+            io.etcdj.api.v3electionpb.ResignRequest request, RequestContext context) {
+        return elections.resign(request, context);
+    }
+
+    @Override
+    public io.etcdj.spi.server.ObserveSession observe(io.etcdj.api.v3electionpb.LeaderRequest request,
+                                                      RequestContext context) {
+        return elections.observe(request, context);
+    }
+
     @Override
     public CompletableFuture<MemberListResponse> memberList(MemberListRequest request, RequestContext context) {
         // etcd's cluster service fills the header without a revision (v3rpc/member.go).
@@ -614,6 +663,8 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+        locks.close();
+        elections.close();
         leaseExpiry.shutdownNow();
         lessor.demote();
         watchHub.close();

@@ -37,7 +37,7 @@ final class DeletionWatch {
             return CompletableFuture.failedFuture(e);
         }
         DeletionWatch watch = new DeletionWatch(session);
-        watch.done.whenComplete((outcome, failure) -> { if (failure != null) session.close(); });
+        watch.done.whenComplete((outcome, failure) -> session.close());
         SerialDrain drain = new SerialDrain(executor, watch::drain);
         session.setListener(drain::signal);
         session.handle(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()

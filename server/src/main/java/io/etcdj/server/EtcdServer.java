@@ -242,20 +242,22 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
 
     /**
      * etcd's quota check before proposing a write that adds data: when the backend would exceed
-     * {@code --quota-backend-bytes}, raise the NOSPACE alarm (through Raft, so every member
-     * enters maintenance mode) and refuse with ErrNoSpace.
+     * {@code --quota-backend-bytes}, raise the NOSPACE alarm (through Raft, so every member enters
+     * maintenance mode) and refuse with ErrNoSpace. Returns null when the write may go ahead, else
+     * a future that fails with ErrNoSpace once the alarm is applied — so a client told "database
+     * space exceeded" finds the alarm in {@code alarm list} right after.
      */
-    private EtcdException overQuota(int requestBytes) {
+    private <T> CompletableFuture<T> overQuota(int requestBytes) {
         try {
             return whileOpen(() -> checkQuota(requestBytes));
         } catch (EtcdException stopped) {
-            return stopped;
+            return CompletableFuture.failedFuture(stopped);
         }
     }
 
-    private EtcdException checkQuota(int requestBytes) {
+    private <T> CompletableFuture<T> checkQuota(int requestBytes) {
         if (alarms.isRaised(AlarmType.NOSPACE)) {
-            return EtcdError.NO_SPACE.exception();
+            return CompletableFuture.failedFuture(EtcdError.NO_SPACE.exception());
         }
         if (quotaBytes <= 0) {
             return null;
@@ -266,9 +268,11 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
             return null;
         }
         LOG.log(System.Logger.Level.WARNING, "backend quota {0} bytes exceeded: raising alarm NOSPACE", quotaBytes);
-        propose(InternalRaftRequest.newBuilder().setAlarm(AlarmRequest.newBuilder()
+        CompletableFuture<Object> raised = propose(InternalRaftRequest.newBuilder().setAlarm(AlarmRequest.newBuilder()
                 .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(identity.memberId()).setAlarm(AlarmType.NOSPACE)));
-        return EtcdError.NO_SPACE.exception();
+        return toCaller(raised.handle((ok, failure) -> {
+            throw EtcdError.NO_SPACE.exception();
+        }));
     }
 
     @Override
@@ -278,9 +282,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } catch (EtcdException e) {
             return CompletableFuture.failedFuture(e);
         }
-        EtcdException noSpace = overQuota(request.getSerializedSize());
+        CompletableFuture<PutResponse> noSpace = overQuota(request.getSerializedSize());
         if (noSpace != null) {
-            return CompletableFuture.failedFuture(noSpace);
+            return noSpace;
         }
         return toCaller(this.<KvResult<PutResponse>>propose(InternalRaftRequest.newBuilder().setPut(request))
                 .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
@@ -311,9 +315,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 return r.toBuilder().setHeader(header(r.getHeader().getRevision())).build();
             });
         }
-        EtcdException noSpace = overQuota(request.getSerializedSize());
+        CompletableFuture<TxnResponse> noSpace = overQuota(request.getSerializedSize());
         if (noSpace != null) {
-            return CompletableFuture.failedFuture(noSpace);
+            return noSpace;
         }
         return toCaller(this.<KvResult<TxnResponse>>propose(InternalRaftRequest.newBuilder().setTxn(request))
                 .thenApply(r -> r.response().toBuilder().setHeader(header(r.revision())).build()));
@@ -461,9 +465,9 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         if (request.getTTL() > Lessor.MAX_TTL_SECONDS) {
             return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
         }
-        EtcdException noSpace = overQuota(request.getSerializedSize());
+        CompletableFuture<LeaseGrantResponse> noSpace = overQuota(request.getSerializedSize());
         if (noSpace != null) {
-            return CompletableFuture.failedFuture(noSpace);
+            return noSpace;
         }
         LeaseGrantRequest r = request;
         if (r.getID() == 0) {

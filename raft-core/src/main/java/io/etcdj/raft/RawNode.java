@@ -1,89 +1,58 @@
 package io.etcdj.raft;
 
+import com.google.protobuf.ByteString;
 import io.etcdj.api.raftpb.ConfChange;
-import io.etcdj.api.raftpb.ConfChangeType;
 import io.etcdj.api.raftpb.ConfState;
 import io.etcdj.api.raftpb.Entry;
 import io.etcdj.api.raftpb.EntryType;
 import io.etcdj.api.raftpb.HardState;
 import io.etcdj.api.raftpb.Message;
-import com.google.protobuf.ByteString;
+import io.etcdj.api.raftpb.MessageType;
+import io.etcdj.api.raftpb.Snapshot;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * One Raft node as a pure state machine, in the shape of etcd raft's RawNode: inputs are
  * {@link #tick()}, {@link #propose}, {@link #readIndex}, {@link #step}; output is a {@link Ready}
  * acknowledged with {@link #advance}. No threads, clocks, sockets or files: the driver owns those.
  *
- * <p>TODO(issue 4: clustering): this core is complete for a group with a single voter — election,
- * log append, commit, apply tracking, ReadIndex, configuration bookkeeping — and refuses to campaign
- * with more than one voter. Vote and append messages, progress tracking, pre-vote and check-quorum
- * come with the multi-member core; the {@link Ready} contract already covers them.
+ * <p>The algorithm is etcd raft's: leader election with randomized timeouts, pre-vote and
+ * check-quorum (leader stickiness), log replication with per-follower progress (probe, pipelined
+ * replicate bounded by an in-flight window, snapshot), fast log back-tracking with reject hints,
+ * proposal forwarding, ReadIndex confirmed by a heartbeat round, snapshots for followers that
+ * need compacted entries, single-node membership changes with learners and promotion, and
+ * leadership transfer.
+ *
+ * <p>Not thread-safe: one thread (the driver's) calls everything.
  */
 public final class RawNode {
-    private static final long NONE = 0;
-
-    private final long id;
-    private final RaftLog log;
+    private final Raft raft;
     private final RaftConfig config;
-    private final System.Logger logger;
-
-    private long term;
-    private long vote;
-    private long leader = NONE;
-    private RaftRole role = RaftRole.FOLLOWER;
-    private final TreeSet<Long> voters = new TreeSet<>();
-    private final TreeSet<Long> learners = new TreeSet<>();
-
-    private int electionElapsed;
-    private int randomizedElectionTimeout;
-
-    private final List<Message> messages = new ArrayList<>();
-    private final List<Ready.ReadState> readStates = new ArrayList<>();
-
     private HardState prevHardState;
     private Ready.SoftState prevSoftState;
 
     public RawNode(RaftConfig config) {
         this.config = config;
-        this.id = config.id();
-        this.logger = config.logger();
-        this.log = new RaftLog(config.storage(), config.applied());
-        RaftStorage.InitialState init = config.storage().initialState();
-        HardState hs = init.hardState();
-        this.term = hs.getTerm();
-        this.vote = hs.getVote();
-        if (hs.getCommit() > 0) {
-            if (hs.getCommit() < log.committed || hs.getCommit() > log.lastIndex()) {
-                throw new IllegalStateException("raft: " + id + " state.commit " + hs.getCommit()
-                        + " is out of range [" + log.committed + ", " + log.lastIndex() + "]");
-            }
-            log.committed = hs.getCommit();
-        }
-        if (config.applied() > log.committed) {
-            throw new IllegalStateException("raft: applied index " + config.applied()
-                    + " is beyond the committed index " + log.committed + " (the WAL lost entries the backend applied)");
-        }
-        ConfState cs = init.confState();
-        voters.addAll(cs.getVotersList());
-        learners.addAll(cs.getLearnersList());
-        resetRandomizedElectionTimeout();
-        this.prevHardState = hardState();
-        this.prevSoftState = softState();
+        this.raft = new Raft(config);
+        this.prevHardState = raft.hardState();
+        this.prevSoftState = raft.softState();
     }
 
     /**
      * Starts a brand-new group: the initial members become conf-change entries at term 1, already
-     * committed, as etcd does, so membership lives in the log from the first entry. Call once, on an
-     * empty storage, before anything else.
+     * committed, as etcd does, so membership lives in the log from the first entry. Every initial
+     * member bootstraps with the same list. Call once, on an empty storage, before anything else.
      */
     public void bootstrap(List<ConfChange> initialMembers) {
-        if (log.lastIndex() != 0) {
+        if (raft.log.lastIndex() != 0) {
             throw new IllegalStateException("raft: can only bootstrap an empty log");
         }
-        becomeFollower(1, NONE);
+        if (initialMembers.isEmpty()) {
+            throw new IllegalArgumentException("raft: must provide at least one peer to bootstrap");
+        }
+        raft.becomeFollower(1, Raft.NONE);
         List<Entry> entries = new ArrayList<>();
         long index = 0;
         for (ConfChange cc : initialMembers) {
@@ -91,158 +60,182 @@ public final class RawNode {
             entries.add(Entry.newBuilder().setTerm(1).setIndex(index).setType(EntryType.EntryConfChange)
                     .setData(cc.toByteString()).build());
         }
-        log.append(entries);
-        log.committed = index;
+        raft.log.append(entries);
+        raft.log.committed = index;
         for (ConfChange cc : initialMembers) {
-            applyConfChange(cc);
+            raft.applyConfChange(cc);
         }
     }
 
     public long id() {
-        return id;
+        return raft.id;
     }
 
     public long term() {
-        return term;
+        return raft.term;
     }
 
+    /** The leader this node knows of in its term, or 0. */
     public long leader() {
-        return leader;
+        return raft.lead;
     }
 
     public RaftRole role() {
-        return role;
+        return raft.role;
     }
 
     public long committedIndex() {
-        return log.committed;
+        return raft.log.committed;
     }
 
     public long appliedIndex() {
-        return log.applied;
+        return raft.log.applied;
     }
 
     public long lastIndex() {
-        return log.lastIndex();
+        return raft.log.lastIndex();
     }
 
     /** Advances the logical clock by one tick (the driver calls it every heartbeat interval / heartbeatTicks). */
     public void tick() {
-        if (role == RaftRole.LEADER) {
-            return;  // TODO(issue 4): heartbeats and check-quorum
-        }
-        electionElapsed++;
-        if (promotable() && electionElapsed >= randomizedElectionTimeout) {
-            electionElapsed = 0;
-            campaign();
-        }
-    }
-
-    /** Starts an election now (used at start-up of a single-member group to avoid waiting a timeout). */
-    public void campaign() {
-        if (!promotable() || role == RaftRole.LEADER) {
-            return;
-        }
-        if (voters.size() > 1) {
-            throw new UnsupportedOperationException("TODO(issue 4): elections with more than one voter");
-        }
-        becomeCandidate();
-        // The only voter votes for itself: that is a quorum.
-        becomeLeader();
+        raft.tick();
     }
 
     /**
-     * Proposes data to be appended to the log.
+     * Starts an election now (with pre-vote when configured) instead of waiting for the election
+     * timeout. Does nothing on a leader, a learner or a non-member, or while a committed conf change
+     * is unapplied.
+     */
+    public void campaign() {
+        raft.step(Raft.msg(MessageType.MsgHup, Raft.NONE).setFrom(raft.id).build());
+    }
+
+    /**
+     * Proposes data to be appended to the log. A follower forwards it to its leader (it may still be
+     * lost on the way: the caller learns the outcome only by seeing it applied).
      *
-     * @throws ProposalDroppedException when this node cannot accept proposals now (no leader, or not
-     *                                  the leader and forwarding is not available)
+     * @throws ProposalDroppedException when this node cannot take proposals now (no leader known, or a
+     *                                  leadership transfer is in progress)
      */
     public void propose(byte[] data) {
-        proposeEntry(EntryType.EntryNormal, ByteString.copyFrom(data));
+        proposeEntry(Entry.newBuilder().setType(EntryType.EntryNormal).setData(ByteString.copyFrom(data)).build());
     }
 
-    /** Proposes a membership change; it takes effect when the driver calls {@link #applyConfChange} after it commits. */
+    /**
+     * Proposes a membership change; it takes effect when the driver calls {@link #applyConfChange}
+     * after it commits. Only one change may be pending at a time.
+     *
+     * @throws ProposalDroppedException as {@link #propose}, and on the leader when an earlier change is
+     *                                  not applied yet
+     */
     public void proposeConfChange(ConfChange change) {
-        proposeEntry(EntryType.EntryConfChange, change.toByteString());
+        proposeEntry(Entry.newBuilder().setType(EntryType.EntryConfChange).setData(change.toByteString()).build());
     }
 
-    private void proposeEntry(EntryType type, ByteString data) {
-        if (role != RaftRole.LEADER) {
-            throw new ProposalDroppedException(leader == NONE ? "raft proposal dropped: no leader"
-                    : "raft proposal dropped: not the leader (TODO(issue 4): forward to " + Long.toHexString(leader) + ")");
-        }
-        appendEntry(Entry.newBuilder().setType(type).setData(data));
+    private void proposeEntry(Entry entry) {
+        raft.step(Raft.msg(MessageType.MsgProp, Raft.NONE).setFrom(raft.id).addEntries(entry).build());
     }
 
     /**
      * Asks for a linearizable read point. The answer arrives as a {@link Ready.ReadState} with the
-     * same context once leadership is confirmed for the current term.
+     * same context once a quorum confirmed this node's leader still leads. A follower asks its
+     * leader. The request may be lost (leader change, message loss) without an answer: the caller
+     * must time out and retry.
+     *
+     * @throws ProposalDroppedException when no leader is known
      */
     public void readIndex(byte[] context) {
-        if (role != RaftRole.LEADER) {
-            throw new ProposalDroppedException("raft: read index dropped: not the leader");
-        }
-        // A new leader does not know the commit index until it commits an entry of its own term.
-        if (log.term(log.committed) != term) {
-            throw new ProposalDroppedException("raft: read index dropped: leader has not committed in its term yet");
-        }
-        // A single voter is its own quorum: leadership is confirmed without a round of heartbeats.
-        readStates.add(new Ready.ReadState(log.committed, context));
+        raft.step(Raft.msg(MessageType.MsgReadIndex, Raft.NONE)
+                .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(context))).build());
     }
 
-    /** Delivers a message from a peer. */
+    /**
+     * Delivers a message from a peer. Messages of older terms, answers from non-members and
+     * proposals the node cannot take are dropped (a remote proposer learns nothing, as in etcd).
+     *
+     * @throws IllegalArgumentException for a local message type (those come from the node's own methods)
+     */
     public void step(Message message) {
-        throw new UnsupportedOperationException("TODO(issue 4): peer messages (" + message.getType() + ")");
-    }
-
-    /** Applies a committed membership change to the core's configuration and returns the new one. */
-    public ConfState applyConfChange(ConfChange cc) {
-        long node = cc.getNodeId();
-        ConfChangeType type = cc.getType();
-        switch (type) {
-            case ConfChangeAddNode -> {
-                learners.remove(node);
-                voters.add(node);
-            }
-            case ConfChangeAddLearnerNode -> {
-                if (!voters.contains(node)) {
-                    learners.add(node);
+        switch (message.getType()) {
+            case MsgHup, MsgBeat, MsgUnreachable, MsgSnapStatus, MsgCheckQuorum ->
+                    throw new IllegalArgumentException("raft: cannot step raft local message " + message.getType());
+            case MsgAppResp, MsgVoteResp, MsgHeartbeatResp, MsgPreVoteResp -> {
+                if (raft.tracker.progress(message.getFrom()) == null) {
+                    return;  // an answer from a node that is not a member (any more), as etcd's ErrStepPeerNotFound
                 }
             }
-            case ConfChangeRemoveNode -> {
-                voters.remove(node);
-                learners.remove(node);
+            default -> {
             }
-            case ConfChangeUpdateNode -> {
-            }
-            default -> throw new IllegalArgumentException("raft: unknown conf change type " + type);
         }
-        return confState();
+        try {
+            raft.step(message);
+        } catch (ProposalDroppedException e) {
+            raft.logger.log(Level.DEBUG, () -> Raft.hex(raft.id) + " dropped " + message.getType() + " from "
+                    + Raft.hex(message.getFrom()) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Asks the leader to hand leadership to {@code transferee} (Raft thesis §3.10): it brings the
+     * transferee's log up to date, then tells it to campaign at once; proposals are refused
+     * meanwhile; the transfer is abandoned after an election timeout. On a follower only a request
+     * to make this node the leader is forwarded to the leader; others are ignored.
+     */
+    public void transferLeadership(long transferee) {
+        if (raft.role != RaftRole.LEADER && transferee != raft.id) {
+            raft.logger.log(Level.INFO, () -> Raft.hex(raft.id) + " is not the leader; ignored transferring leadership to "
+                    + Raft.hex(transferee));
+            return;
+        }
+        raft.step(Raft.msg(MessageType.MsgTransferLeader, Raft.NONE).setFrom(transferee).build());
+    }
+
+    /** The transport could not deliver a message to {@code id}: the leader stops pipelining to it and probes. */
+    public void reportUnreachable(long id) {
+        raft.step(Raft.msg(MessageType.MsgUnreachable, Raft.NONE).setFrom(id).build());
+    }
+
+    /** How sending the snapshot of a {@code MsgSnap} to {@code id} ended. */
+    public void reportSnapshot(long id, SnapshotStatus status) {
+        raft.step(Raft.msg(MessageType.MsgSnapStatus, Raft.NONE).setFrom(id)
+                .setReject(status == SnapshotStatus.FAILED).build());
+    }
+
+    /**
+     * Applies a committed membership change to the core's configuration and returns the new one.
+     * Idempotent for a member already in the requested role; a change that would leave no voter is
+     * ignored (every member ignores it alike).
+     */
+    public ConfState applyConfChange(ConfChange cc) {
+        return raft.applyConfChange(cc);
     }
 
     public ConfState confState() {
-        return ConfState.newBuilder().addAllVoters(voters).addAllLearners(learners).build();
+        return raft.confState();
     }
 
     public boolean hasReady() {
-        return !log.unstableEntries().isEmpty() || log.hasNextCommittedEntries() || !messages.isEmpty()
-                || !readStates.isEmpty() || !hardState().equals(prevHardState) || !softState().equals(prevSoftState);
+        Raft r = raft;
+        return r.lead != prevSoftState.leader() || r.role != prevSoftState.role() || r.term != prevHardState.getTerm()
+                || r.vote != prevHardState.getVote() || r.log.committed != prevHardState.getCommit()
+                || r.log.unstableSnapshot() != null || !r.msgs.isEmpty() || !r.readStates.isEmpty()
+                || r.log.hasUnstableEntries() || r.log.hasNextCommittedEntries();
     }
 
     /** What the driver must do now; see {@link Ready} for the order. Call {@link #advance} when done. */
     public Ready ready() {
-        HardState hs = hardState();
-        Ready.SoftState ss = softState();
-        List<Entry> entries = log.unstableEntries();
-        boolean hardStateChanged = !hs.equals(prevHardState);
-        boolean mustSync = !entries.isEmpty() || hs.getTerm() != prevHardState.getTerm()
+        HardState hs = raft.hardState();
+        Ready.SoftState ss = raft.softState();
+        List<Entry> entries = raft.log.unstableEntries();
+        Snapshot snapshot = raft.log.unstableSnapshot();
+        boolean mustSync = !entries.isEmpty() || snapshot != null || hs.getTerm() != prevHardState.getTerm()
                 || hs.getVote() != prevHardState.getVote();
-        return new Ready(ss.equals(prevSoftState) ? null : ss, hardStateChanged ? hs : null, entries,
-                log.nextCommittedEntries(config.maxCommittedBytes()), List.copyOf(messages), List.copyOf(readStates),
-                mustSync);
+        return new Ready(ss.equals(prevSoftState) ? null : ss, hs.equals(prevHardState) ? null : hs, entries,
+                raft.log.nextCommittedEntries(config.maxCommittedBytes()), List.copyOf(raft.msgs),
+                List.copyOf(raft.readStates), mustSync, snapshot);
     }
 
-    /** The driver finished the given Ready: its entries are persisted and its committed entries applied. */
+    /** The driver finished the given Ready: its snapshot and entries are persisted and its committed entries applied. */
     public void advance(Ready rd) {
         if (rd.softState() != null) {
             prevSoftState = rd.softState();
@@ -250,79 +243,35 @@ public final class RawNode {
         if (rd.hardState() != null) {
             prevHardState = rd.hardState();
         }
+        if (!rd.committedEntries().isEmpty()) {
+            raft.log.appliedTo(rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
+        } else if (rd.snapshot() != null) {
+            raft.log.appliedTo(rd.snapshot().getMetadata().getIndex());
+        }
         if (!rd.entries().isEmpty()) {
             Entry last = rd.entries().get(rd.entries().size() - 1);
-            log.stableTo(last.getIndex(), last.getTerm());
+            raft.log.stableTo(last.getIndex(), last.getTerm());
         }
-        if (!rd.committedEntries().isEmpty()) {
-            log.appliedTo(rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex());
+        if (rd.snapshot() != null) {
+            raft.log.stableSnapTo(rd.snapshot().getMetadata().getIndex());
         }
-        messages.subList(0, rd.messages().size()).clear();
-        readStates.subList(0, rd.readStates().size()).clear();
+        // Messages and reads queued while the driver worked on this Ready stay for the next one.
+        raft.msgs.subList(0, rd.messages().size()).clear();
+        raft.readStates.subList(0, rd.readStates().size()).clear();
     }
 
-    // ---- role changes
-
-    private void becomeFollower(long newTerm, long newLeader) {
-        reset(newTerm);
-        leader = newLeader;
-        role = RaftRole.FOLLOWER;
-        logger.log(System.Logger.Level.INFO, "{0} became follower at term {1}", hex(id), term);
+    /** A snapshot of this node's state for status reports and tests. */
+    public RaftStatus status() {
+        return RaftStatus.of(raft);
     }
 
-    private void becomeCandidate() {
-        reset(term + 1);
-        vote = id;
-        role = RaftRole.CANDIDATE;
-        logger.log(System.Logger.Level.INFO, "{0} became candidate at term {1}", hex(id), term);
+    /** Test-only: switches on a deliberate defect (see {@link InjectedBug}). */
+    void injectBug(InjectedBug bug) {
+        raft.bug = bug;
     }
 
-    private void becomeLeader() {
-        leader = id;
-        role = RaftRole.LEADER;
-        // An empty entry of the new term: committing it commits everything before (Raft §5.4.2) and
-        // makes ReadIndex possible.
-        appendEntry(Entry.newBuilder().setType(EntryType.EntryNormal));
-        logger.log(System.Logger.Level.INFO, "{0} became leader at term {1}", hex(id), term);
-    }
-
-    private void reset(long newTerm) {
-        if (term != newTerm) {
-            term = newTerm;
-            vote = NONE;
-        }
-        leader = NONE;
-        electionElapsed = 0;
-        resetRandomizedElectionTimeout();
-    }
-
-    private void appendEntry(Entry.Builder entry) {
-        long index = log.lastIndex() + 1;
-        log.append(List.of(entry.setTerm(term).setIndex(index).build()));
-        // The leader's own copy counts towards the quorum once appended (etcd raft does the same; the
-        // driver persists it before applying anything committed by it). With one voter that is the quorum.
-        if (voters.size() == 1 && voters.contains(id)) {
-            log.maybeCommit(index, term);
-        }
-    }
-
-    private boolean promotable() {
-        return voters.contains(id);
-    }
-
-    private void resetRandomizedElectionTimeout() {
-        randomizedElectionTimeout = config.electionTicks() + config.random().nextInt(config.electionTicks());
-    }
-
-    private HardState hardState() {
-        return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(log.committed).build();
-    }
-
-    private Ready.SoftState softState() {
-        return new Ready.SoftState(leader, role);
-    }
-
-    private static String hex(long v) {
-        return Long.toHexString(v);
+    /** Test access to the state machine. */
+    Raft raft() {
+        return raft;
     }
 }

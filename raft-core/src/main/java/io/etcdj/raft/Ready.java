@@ -3,22 +3,32 @@ package io.etcdj.raft;
 import io.etcdj.api.raftpb.Entry;
 import io.etcdj.api.raftpb.HardState;
 import io.etcdj.api.raftpb.Message;
+import io.etcdj.api.raftpb.Snapshot;
 import java.util.List;
 
 /**
  * Everything the driver must do after the core changed, handed out by {@link RawNode#ready()} and
- * acknowledged with {@link RawNode#advance(Ready)}. The driver must process the parts in this order:
+ * acknowledged with {@link RawNode#advance(Ready)}. The driver must process the parts in this order,
+ * and must not step, tick or propose into the node between {@code ready()} and {@code advance()}
+ * (only {@link RawNode#applyConfChange}, during step 3):
  *
  * <ol>
- *   <li>{@link #entries} and {@link #hardState}: append to the WAL and, when {@link #mustSync}, fsync
- *       before anything in this Ready becomes visible outside the node (a vote or an acknowledgment
- *       sent before persisting is how Raft loses safety). Then append the entries to the
- *       {@link MemoryRaftStorage}.</li>
- *   <li>{@link #messages}: send. (A leader may send its appends before its own fsync; followers'
- *       replies and votes must wait — this core puts only messages that are safe to send after the
- *       persist step in this list.)</li>
- *   <li>{@link #committedEntries}: apply in order. They are committed, and were persisted no later
- *       than step 1 of this Ready.</li>
+ *   <li>{@link #snapshot}, {@link #entries} and {@link #hardState}: persist (snapshot first), and when
+ *       {@link #mustSync}, fsync before anything in this Ready becomes visible outside the node (a
+ *       vote or an acknowledgment sent before persisting is how Raft loses safety). A snapshot
+ *       replaces the whole log: entries the WAL holds after the snapshot index must not be replayed
+ *       after a restart (record the cut), unless {@link #entries} rewrites them. Then apply the
+ *       snapshot to the {@link MemoryRaftStorage} ({@code applySnapshot}) and append the entries to it.</li>
+ *   <li>{@link #messages}: send. Every message here is safe to send once step 1 is done, and not
+ *       before: they include votes and acknowledgments of this Ready's state. (The leader counts its
+ *       own entries towards the quorum as soon as it appends them, which is safe only because the
+ *       driver persists them before it sends anything, or steps any answer back in.) A
+ *       {@code MsgSnap} carries the snapshot's metadata (and whatever data the storage holds); report
+ *       how sending it ended with {@link RawNode#reportSnapshot}, and report peers the transport
+ *       cannot reach with {@link RawNode#reportUnreachable}.</li>
+ *   <li>{@link #snapshot}: restore the state machine from it, then {@link #committedEntries}: apply in
+ *       order; committed conf changes also go to {@link RawNode#applyConfChange}. They are committed,
+ *       and were persisted no later than step 1 of this Ready.</li>
  *   <li>{@link #readStates}: a read may be served once the applied index reaches its index.</li>
  * </ol>
  *
@@ -29,9 +39,16 @@ import java.util.List;
  * @param messages         messages to send
  * @param readStates       ReadIndex answers
  * @param mustSync         whether the WAL must be fsynced before continuing
+ * @param snapshot         a snapshot received from the leader, to persist and restore, or null
  */
 public record Ready(SoftState softState, HardState hardState, List<Entry> entries, List<Entry> committedEntries,
-                    List<Message> messages, List<ReadState> readStates, boolean mustSync) {
+                    List<Message> messages, List<ReadState> readStates, boolean mustSync, Snapshot snapshot) {
+
+    /** A Ready without a snapshot. */
+    public Ready(SoftState softState, HardState hardState, List<Entry> entries, List<Entry> committedEntries,
+                 List<Message> messages, List<ReadState> readStates, boolean mustSync) {
+        this(softState, hardState, entries, committedEntries, messages, readStates, mustSync, null);
+    }
 
     /** The volatile part of a node's state, for logs, {@code Status} and metrics. */
     public record SoftState(long leader, RaftRole role) {

@@ -395,12 +395,11 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
 
     @Override
     public CompletableFuture<AlarmResponse> alarm(AlarmRequest request, RequestContext context) {
+        // etcd's alarm responses carry no header at all.
         if (request.getAction() == AlarmRequest.AlarmAction.GET) {
-            return serveLocally(() -> AlarmResponse.newBuilder().setHeader(header(store.currentRevision()))
-                    .addAllAlarms(alarms.list()).build());
+            return serveLocally(() -> AlarmResponse.newBuilder().addAllAlarms(alarms.list()).build());
         }
-        return toCaller(this.<AlarmResponse>propose(InternalRaftRequest.newBuilder().setAlarm(request))
-                .thenApply(r -> r.toBuilder().setHeader(header(r.getHeader().getRevision())).build()));
+        return toCaller(this.<AlarmResponse>propose(InternalRaftRequest.newBuilder().setAlarm(request)));
     }
 
     @Override

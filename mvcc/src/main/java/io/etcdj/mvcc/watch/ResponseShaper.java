@@ -37,7 +37,9 @@ final class ResponseShaper {
 
     List<WatchResponse> shape(Outgoing item) {
         return switch (item) {
-            case Outgoing.Message m -> List.of(m.body().toBuilder().setHeader(headers.header(m.revision())).build());
+            // etcd answers a compaction cancel with a header whose revision is 0 (left unset).
+            case Outgoing.Message m -> List.of(m.body().toBuilder().setHeader(headers.header(
+                    m.body().getCanceled() && m.body().getCompactRevision() != 0 ? 0 : m.revision())).build());
             case Outgoing.Events e -> shapeEvents(e);
         };
     }

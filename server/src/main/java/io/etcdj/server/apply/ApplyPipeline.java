@@ -203,7 +203,7 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
     }
 
     private AlarmResponse applyAlarm(AlarmRequest r) {
-        AlarmResponse.Builder response = AlarmResponse.newBuilder().setHeader(revisionHeader());
+        AlarmResponse.Builder response = AlarmResponse.newBuilder();
         switch (r.getAction()) {
             case GET -> response.addAllAlarms(alarms.list());
             case ACTIVATE -> {

@@ -4,6 +4,9 @@
  * below; services not built yet (etcdserverpb.Auth) are answered with gRPC's UNIMPLEMENTED. A
  * request that is not a valid protobuf message gets INTERNAL, as from etcd.
  *
+ * <p>Also the peer transport named {@code grpc} ({@code io.etcdj.transport.grpc.peer}): Raft
+ * messages between etcdj members as long-lived gRPC streams on {@code --listen-peer-urls}.
+ *
  * <table>
  *   <caption>Services</caption>
  *   <tr><th>service</th><th>methods</th><th>notes</th></tr>
@@ -41,4 +44,7 @@ module io.etcdj.transport.grpc {
     // The default client front end; chosen by --transport=grpc like any third-party transport.
     provides io.etcdj.spi.transport.ClientTransportProvider
             with io.etcdj.transport.grpc.GrpcClientTransportProvider;
+    // Carries Raft traffic between etcdj members (--listen-peer-urls) as gRPC streams.
+    provides io.etcdj.spi.transport.PeerTransportProvider
+            with io.etcdj.transport.grpc.peer.GrpcPeerTransportProvider;
 }

@@ -54,6 +54,24 @@ public final class Etcdctl {
         return result.stdout();
     }
 
+    /**
+     * Starts a long-running etcdctl ({@code watch}, {@code lock}, ...) whose output the test reads while it
+     * runs; it is killed after {@code lifetime} at the latest.
+     */
+    public RunningEtcdctl start(Duration lifetime, String... args) {
+        return RunningEtcdctl.start(endpoint, lifetime, args);
+    }
+
+    /** The server's current revision, from the header of a read. */
+    public long revision() {
+        return Json.lng(Json.obj(Json.object(ok("get", "revision-probe", "-w", "json")), "header"), "revision");
+    }
+
+    /** Puts a key and returns the revision of the put. */
+    public long put(String key, String value) {
+        return Json.lng(Json.obj(Json.object(ok("put", key, value, "-w", "json")), "header"), "revision");
+    }
+
     /** Runs etcdctl with the given standard input and arguments. */
     public Result run(byte[] stdin, String... args) {
         List<String> command = new ArrayList<>();

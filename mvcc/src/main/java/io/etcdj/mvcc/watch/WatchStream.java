@@ -112,7 +112,7 @@ public final class WatchStream implements AutoCloseable {
             long id = request.getWatchId();
             if (range == null) {
                 refuseCreate(EMPTY_RANGE, storeRevision);
-                return;
+                return;  // the finally block wakes the consumer for the refusal
             }
             if (id == AUTO_WATCH_ID) {
                 while (watchers.containsKey(nextId)) {
@@ -121,7 +121,7 @@ public final class WatchStream implements AutoCloseable {
                 id = nextId++;
             } else if (watchers.containsKey(id)) {
                 refuseCreate(DUPLICATE_ID, storeRevision);
-                return;
+                return;  // the finally block wakes the consumer for the refusal
             }
             // etcd lets a negative start revision through to a watcher that is then canceled as
             // compacted (with compact revision -1 on a never compacted store); revision 1 is
@@ -135,8 +135,9 @@ public final class WatchStream implements AutoCloseable {
             hub.register(watcher);
         } finally {
             hub.lock().unlock();
+            // Outside the lock: a created or refused response is waiting either way.
+            signal();
         }
-        signal();
     }
 
     private void refuseCreate(String reason, long revision) {

@@ -341,7 +341,7 @@ class WatchHubTest {
         WatchStream stream = f.hub.openStream();
         long id = created(stream, watch("a").setStartRevision(3).setWatchId(5));
         WatchResponse canceled = next(stream);
-        assertEquals(WatchResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setRevision(10))
+        assertEquals(WatchResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setRevision(0))  // etcd leaves the revision unset here
                 .setWatchId(id).setCompactRevision(6).setCanceled(true).build(), canceled);
         await("the watcher to be gone", () -> f.hub.watchers() == 0);
         stream.handle(create(watch("a").setWatchId(id)));

@@ -30,6 +30,9 @@ import io.etcdj.spi.store.Backend;
 import io.etcdj.spi.store.BackendConfig;
 import io.etcdj.spi.store.BackendProvider;
 import io.etcdj.spi.store.ReadView;
+import io.etcdj.spi.transport.PeerTransport;
+import io.etcdj.spi.transport.PeerTransportConfig;
+import io.etcdj.spi.transport.PeerTransportProvider;
 import io.etcdj.wal.Wal;
 import io.etcdj.wal.WalContents;
 import io.etcdj.wal.WalOptions;
@@ -62,6 +65,8 @@ import java.util.concurrent.CompletionException;
 public final class Bootstrap {
     private static final System.Logger LOG = System.getLogger("etcdserver");
     static final String STORE_MARKER = "etcdj-store";
+    /** The peer transport plugin members use among themselves (no flag chooses another yet). */
+    static final String PEER_TRANSPORT = "grpc";
 
     private Bootstrap() {
     }
@@ -168,10 +173,6 @@ public final class Bootstrap {
             throw new StartupException("--initial-cluster has " + cfg.name() + "=" + String.join(",", localUrls)
                     + " but missing from --initial-advertise-peer-urls=" + String.join(",", advertised));
         }
-        if (members.size() > 1) {
-            throw new StartupException("etcdj: an initial cluster of " + members.size() + " members is not supported yet "
-                    + "(multi-member clusters are being built); give --initial-cluster one member");
-        }
         long memberId = MemberIds.memberId(localUrls, cfg.initialClusterToken(), null);
         long clusterId = MemberIds.clusterId(members.keySet());
         ServerIdentity identity = new ServerIdentity(memberId, clusterId);
@@ -272,8 +273,14 @@ public final class Bootstrap {
                         Long.toHexString(identity.memberId()), Long.toHexString(leader), term);
             }
         });
+        // A member alone in its group talks to nobody; otherwise Raft traffic goes through the peer transport.
+        // TODO(runtime membership changes): a single member that later gets peers through MemberAdd has no transport.
+        boolean alone = membership.members().size() <= 1 && groupSize(node) <= 1;
+        PeerTransportProvider peerProvider = alone ? null : Providers.select(
+                Providers.installed(ServiceLoader.load(PeerTransportProvider.class)), "peer transport", PEER_TRANSPORT);
         RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),
-                cfg.snapshotCount(), snapshotIndex);
+                cfg.snapshotCount(), snapshotIndex, alone ? null : handler -> peerProvider.create(
+                        new PeerTransportConfig(identity.memberId(), identity.clusterId(), cfg.listenPeerUrls(), handler)));
         int maxRequestBytes = Math.toIntExact(cfg.maxRequestBytes());
         // Watch responses carry etcd's full header; the term is read when each is sent.
         WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults()
@@ -287,15 +294,41 @@ public final class Bootstrap {
                 maxRequestBytes, Math.toIntExact(cfg.maxTxnOps()), requestTimeout(cfg));
         // Serve nothing before the replay: until then reads would miss committed writes, and a new
         // member's list would be empty.
+        PeerTransport peers = raft.peers();
+        if (peers != null) {
+            try {
+                peers.start();  // before the loop: what arrives meanwhile waits in the loop's queue
+            } catch (IOException | RuntimeException e) {
+                raft.close();  // closes the transport; the callers close the store, the backend and the WAL
+                StartupException failure = new StartupException("etcdj: cannot serve peer traffic on "
+                        + cfg.listenPeerUrls() + ": " + e.getMessage());
+                failure.initCause(e);
+                throw failure;
+            }
+        }
         try {
             raft.start().join();
         } catch (CompletionException e) {
-            raft.close();  // the callers close the store, the backend and the WAL
+            raft.close();  // and the peer transport; the callers close the store, the backend and the WAL
             StartupException failure = new StartupException("etcdj: replaying the WAL failed: " + e.getCause().getMessage());
             failure.initCause(e.getCause());
             throw failure;
         }
+        if (peers != null) {
+            // The replay applied the membership in the log (a new member's initial cluster included).
+            for (Member m : membership.members()) {
+                if (m.getID() != identity.memberId()) {
+                    peers.addPeer(m.getID(), m.getPeerUrlsList().stream().map(URI::create).toList());
+                }
+            }
+        }
         return new Started(server, raft);
+    }
+
+    /** Voters and learners the node knows of (from the bootstrap entries or a snapshot; 0 before a replay). */
+    private static int groupSize(RawNode node) {
+        var cs = node.confState();
+        return cs.getVotersCount() + cs.getLearnersCount();
     }
 
     /** etcd's ReqTimeout: 5 s plus twice the election timeout. */
@@ -304,8 +337,9 @@ public final class Bootstrap {
     }
 
     private static RaftConfig raftConfig(EtcdConfig cfg, long id, MemoryRaftStorage storage, long applied) {
+        // As etcd's server configures its raft: check-quorum on, pre-vote as --pre-vote says.
         return new RaftConfig(id, storage, applied, cfg.electionTicks(), 1, 64L * 1024 * 1024, new SplittableRandom(),
-                System.getLogger("raft"));
+                System.getLogger("raft")).withCheckQuorum(true).withPreVote(cfg.get(io.etcdj.server.config.Flags.PRE_VOTE));
     }
 
     private static Map<String, List<URI>> discoverInitialCluster(EtcdConfig cfg) throws IOException {

@@ -166,15 +166,36 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
 
     /**
      * Makes this member known to the cluster as etcd does after start: proposes its name and client
-     * URLs (and, as leader, the cluster version), and completes once applied.
+     * URLs (and, as leader, the cluster version), and completes once applied. As etcd, it retries
+     * while there is no leader or the proposal timed out (a member of a new cluster starts before
+     * its peers); it fails on any other error, or with ErrStopped when the server closes.
      */
     public CompletableFuture<Void> publish(String name, List<String> clientUrls) {
         InternalRaftRequest.Builder attrs = InternalRaftRequest.newBuilder().setClusterMemberAttrSet(
                 ClusterMemberAttrSetRequest.newBuilder().setMemberID(identity.memberId())
                         .setMemberAttributes(Attributes.newBuilder().setName(name).addAllClientUrls(clientUrls)));
-        propose(attrs).whenComplete((ok, failure) -> {
+        publishAttempt(attrs, name, clientUrls);
+        return toCaller(published);
+    }
+
+    /** Pause between publish attempts while there is no leader (etcd retries at once after its timeout). */
+    private static final long PUBLISH_RETRY_MILLIS = 100;
+
+    private void publishAttempt(InternalRaftRequest.Builder attrs, String name, List<String> clientUrls) {
+        propose(attrs.clone()).whenComplete((ok, failure) -> {
             if (failure != null) {
-                published.completeExceptionally(failure);
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                // After close the proposal fails with ErrStopped, which ends the retries.
+                boolean retry = cause instanceof EtcdException e
+                        && (e.error() == EtcdError.NO_LEADER || e.error() == EtcdError.TIMEOUT);
+                if (retry) {
+                    LOG.log(System.Logger.Level.INFO, "publish error: {0}; retrying", cause.getMessage());
+                    CompletableFuture.delayedExecutor(PUBLISH_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                            .execute(() -> publishAttempt(attrs, name, clientUrls));
+                } else {
+                    published.completeExceptionally(cause);
+                }
                 return;
             }
             LOG.log(System.Logger.Level.INFO, "published {Name:" + name + " ClientURLs:" + goList(clientUrls)
@@ -186,7 +207,6 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                         ClusterVersionSetRequest.newBuilder().setVer(CLUSTER_VERSION)));
             }
         });
-        return toCaller(published);
     }
 
     private static String goList(List<String> items) {

@@ -106,9 +106,8 @@ public final class Flags {
      */
     public static final Flag<Boolean> STRICT_RECONFIG_CHECK = supported("strict-reconfig-check", BOOL, true);
     public static final Flag<Boolean> ENABLE_V2 = supported("enable-v2", BOOL, false);
-    /** Pre-vote only avoids disruptive elections (availability); Raft's safety does not depend on it. */
-    public static final Flag<Boolean> PRE_VOTE = ignored("pre-vote", BOOL, false,
-            "Raft pre-vote is not built; it only avoids disruptive elections, safety does not depend on it");
+    /** Raft pre-vote (off by default in etcd 3.4): a partitioned member cannot disrupt the cluster when it returns. */
+    public static final Flag<Boolean> PRE_VOTE = supported("pre-vote", BOOL, false);
 
     // ---- v2 proxy
     /** A proxy is a different kind of process: running as a member instead would be surprising. */

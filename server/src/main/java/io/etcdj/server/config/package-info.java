@@ -36,14 +36,14 @@
  *   <tr><td>IGNORED_WITH_WARNING</td>
  *       <td>grpc-keepalive-min-time, grpc-keepalive-interval, grpc-keepalive-timeout, max-concurrent-streams,
  *           backend-batch-interval, backend-batch-limit, experimental-backend-bbolt-freelist-type,
- *           experimental-compaction-batch-limit, listen-metrics-urls, metrics, enable-pprof, pre-vote,
+ *           experimental-compaction-batch-limit, listen-metrics-urls, metrics, enable-pprof,
  *           experimental-initial-corrupt-check, experimental-corrupt-check-time,
  *           experimental-enable-lease-checkpoint(-persist), experimental-watch-progress-notify-interval,
  *           experimental-warning-apply-duration, experimental-enable-v2v3, enable-grpc-gateway,
  *           log-package-levels, unsafe-no-fsync, discovery-fallback, proxy-failure-wait,
  *           proxy-refresh-interval, proxy-dial-timeout, proxy-write-timeout, proxy-read-timeout; etcd's own
  *           legacy list (config, snapshot, peer-heartbeat-interval, v, vv, ...)</td>
- *       <td>Tuning, observability, liveness optimisations (pre-vote), detection-only checks, settings of
+ *       <td>Tuning, observability, detection-only checks, settings of
  *           features that are themselves refused (the proxy timeouts, discovery-fallback), or requests for less
  *           safety than etcdj gives anyway (unsafe-no-fsync). None can weaken safety or security. Warned about
  *           only when set to a value other than etcd's default.</td></tr>

@@ -2,23 +2,32 @@ package io.etcdj.server.raft;
 
 import io.etcdj.api.raftpb.ConfState;
 import io.etcdj.api.raftpb.Entry;
+import io.etcdj.api.raftpb.Message;
+import io.etcdj.api.raftpb.MessageType;
 import io.etcdj.api.raftpb.SnapshotMetadata;
 import io.etcdj.raft.MemoryRaftStorage;
 import io.etcdj.raft.ProposalDroppedException;
 import io.etcdj.raft.RaftRole;
 import io.etcdj.raft.RawNode;
 import io.etcdj.raft.Ready;
+import io.etcdj.raft.SnapshotStatus;
 import io.etcdj.spi.server.EtcdError;
+import io.etcdj.spi.transport.PeerTransport;
+import io.etcdj.spi.transport.PeerTransportConfig;
 import io.etcdj.wal.Wal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The Raft driver: one thread that owns the {@link RawNode}, the WAL and the apply step, and runs
@@ -28,6 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Callers on other threads only enqueue work ({@link #propose}, {@link #readIndex}); the queue
  * is bounded ({@link #MAX_PENDING}) and a full queue fails fast with etcd's "too many requests".
+ *
+ * <p>In a group of several members the loop also owns the {@link PeerTransport}: messages from
+ * peers enter the same queue (at most {@link #MAX_INBOUND} at a time; more are dropped, which Raft
+ * tolerates) and are stepped into the node on the loop thread; each Ready's messages are sent only
+ * after its entries and hard state are persisted. Elections then come from ticks; only a lone voter
+ * campaigns at start. Snapshots between members are not wired yet (see {@link #drainReady}).
  */
 public final class RaftLoop implements AutoCloseable {
     /** Bound on proposals and reads waiting for the loop; beyond it callers get ErrTooManyRequests. */
@@ -36,6 +51,10 @@ public final class RaftLoop implements AutoCloseable {
     private static final int MAX_DRAIN = 4_096;
     /** In-memory entries kept behind a snapshot (etcd's SnapshotCatchUpEntries), for slow followers. */
     static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
+    /** Bound on peer messages waiting for the loop; beyond it they are dropped (Raft retransmits). */
+    public static final int MAX_INBOUND = 4_096;
+    /** At most one warning per peer in this interval about a snapshot it needs but cannot get. */
+    private static final long SNAPSHOT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
 
@@ -56,7 +75,13 @@ public final class RaftLoop implements AutoCloseable {
         }
     }
 
-    private sealed interface Work permits Proposal, ReadRequest, Stop {
+    private sealed interface Work permits Proposal, ReadRequest, Inbound, PeerUnreachable, Stop {
+    }
+
+    private record Inbound(Message message) implements Work {
+    }
+
+    private record PeerUnreachable(long memberId) implements Work {
     }
 
     private record Proposal(byte[] data, CompletableFuture<Void> accepted) implements Work {
@@ -101,8 +126,26 @@ public final class RaftLoop implements AutoCloseable {
     private volatile long appliedIndex;
     private final AtomicLong fsyncs = new AtomicLong();
 
+    /** Null for a member alone in its group: a lone voter exchanges no messages. */
+    private final PeerTransport peers;
+    private final AtomicInteger inboundQueued = new AtomicInteger();
+    private final AtomicLong inboundDropped = new AtomicLong();
+    private final Map<Long, Long> lastSnapshotWarning = new HashMap<>();
+
+    /** A loop for a member alone in its group (no peer transport). */
     public RaftLoop(RawNode node, MemoryRaftStorage storage, Wal wal, StateMachine stateMachine,
                     long heartbeatMillis, long snapshotCount, long snapshotIndex) {
+        this(node, storage, wal, stateMachine, heartbeatMillis, snapshotCount, snapshotIndex, null);
+    }
+
+    /**
+     * @param peers creates the peer transport given the handler that feeds this loop, or null for a
+     *              member alone in its group; the loop closes the transport when it closes (the
+     *              caller starts it and adds the peers)
+     */
+    public RaftLoop(RawNode node, MemoryRaftStorage storage, Wal wal, StateMachine stateMachine,
+                    long heartbeatMillis, long snapshotCount, long snapshotIndex,
+                    Function<PeerTransportConfig.Handler, PeerTransport> peers) {
         this.node = node;
         this.storage = storage;
         this.wal = wal;
@@ -113,12 +156,44 @@ public final class RaftLoop implements AutoCloseable {
         this.thread = new Thread(this::run, "etcdj-raft");
         this.term = node.term();
         this.appliedIndex = snapshotIndex;
+        this.peers = peers == null ? null : peers.apply(new PeerHandler());
+    }
+
+    /** The peer transport, or null for a member alone in its group. */
+    public PeerTransport peers() {
+        return peers;
+    }
+
+    /** Called from the transport's threads: queue for the loop thread, never block. */
+    private final class PeerHandler implements PeerTransportConfig.Handler {
+        @Override
+        public void receive(Message message) {
+            if (drained) {
+                return;  // the loop has ended; before it starts, messages wait in the queue
+            }
+            if (inboundQueued.incrementAndGet() > MAX_INBOUND || !queue.offer(new Inbound(message))) {
+                inboundQueued.decrementAndGet();
+                if (inboundDropped.getAndIncrement() % 1_000 == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "dropped a {0} from {1}: the raft loop is behind",
+                            message.getType(), Long.toHexString(message.getFrom()));
+                }
+            }
+        }
+
+        @Override
+        public void unreachable(long memberId) {
+            if (!drained) {
+                queue.offer(new PeerUnreachable(memberId));  // best effort: a full queue drops the report
+            }
+        }
     }
 
     /**
-     * Starts the loop: first replays what the WAL holds beyond the backend, then campaigns. The
-     * returned future completes once both are done (this member then leads, and its state — data
-     * and members — includes every committed entry), or fails with why the loop stopped first.
+     * Starts the loop: first replays what the WAL holds beyond the backend, then, when this member
+     * is the group's only voter, campaigns. The returned future completes once both are done (a
+     * lone voter then leads; in every case its state — data and members — includes every entry
+     * this member knows committed), or fails with why the loop stopped first. With several voters
+     * the leader is elected later, through ticks and messages.
      */
     public CompletableFuture<Void> start() {
         running = true;
@@ -191,7 +266,10 @@ public final class RaftLoop implements AutoCloseable {
     private void run() {
         try {
             drainReady();  // replay committed entries the backend has not applied yet
-            node.campaign();  // a single voter need not wait an election timeout
+            ConfState cs = node.confState();
+            if (cs.getVotersCount() == 1 && cs.getVoters(0) == node.id()) {
+                node.campaign();  // a single voter need not wait an election timeout
+            }
             drainReady();
             caughtUp.complete(null);
             long nextTick = System.nanoTime() + tickNanos;
@@ -250,6 +328,17 @@ public final class RaftLoop implements AutoCloseable {
                     r.index().completeExceptionally(EtcdError.NO_LEADER.exception());
                 }
             }
+            case Inbound in -> {
+                inboundQueued.decrementAndGet();
+                try {
+                    node.step(in.message());
+                } catch (IllegalArgumentException e) {
+                    // a peer sent a message type only the node itself may create: refuse it, keep serving
+                    LOG.log(System.Logger.Level.WARNING, "ignored a message from {0}: {1}",
+                            Long.toHexString(in.message().getFrom()), e.getMessage());
+                }
+            }
+            case PeerUnreachable u -> node.reportUnreachable(u.memberId());
             case Stop s -> running = false;
         }
     }
@@ -257,6 +346,13 @@ public final class RaftLoop implements AutoCloseable {
     private void drainReady() throws IOException {
         while (node.hasReady()) {
             Ready rd = node.ready();
+            if (rd.snapshot() != null) {
+                // TODO(snapshot install not wired): persist it to the WAL and restore the backend from
+                // the leader's data. Applying later entries without it would corrupt the state machine.
+                throw new IllegalStateException("etcdj: the leader sent a snapshot at index "
+                        + rd.snapshot().getMetadata().getIndex() + "; installing snapshots from the leader is not "
+                        + "supported yet (this member fell behind the leader's compacted log)");
+            }
             // 1. Persist before anything of this Ready becomes visible (group commit: one fsync).
             if (rd.hardState() != null || !rd.entries().isEmpty()) {
                 wal.save(rd.hardState(), rd.entries());
@@ -269,7 +365,8 @@ public final class RaftLoop implements AutoCloseable {
             if (rd.hardState() != null) {
                 storage.setHardState(rd.hardState());
             }
-            // 2. Messages: a single voter sends none. TODO(issue 4): hand rd.messages() to the peer transport.
+            // 2. Messages, now that what they acknowledge is durable.
+            List<Long> snapshotsNotSent = send(rd.messages());
             // 3. Apply.
             if (!rd.committedEntries().isEmpty()) {
                 stateMachine.apply(rd.committedEntries(), node);
@@ -282,6 +379,9 @@ public final class RaftLoop implements AutoCloseable {
             term = node.term();
             committedIndex = node.committedIndex();
             node.advance(rd);
+            for (long to : snapshotsNotSent) {
+                node.reportSnapshot(to, SnapshotStatus.FAILED);  // the leader goes back to probing it
+            }
             // 4. Reads: answered once the apply reached their index.
             for (Ready.ReadState rs : rd.readStates()) {
                 confirmReads(rs);
@@ -291,6 +391,38 @@ public final class RaftLoop implements AutoCloseable {
                 r.future().complete(r.index());
             }
             maybeSnapshot();
+        }
+    }
+
+    /** Sends the messages; returns the members whose MsgSnap was not sent (see {@link #drainReady}). */
+    private List<Long> send(List<Message> messages) {
+        if (messages.isEmpty() || peers == null) {
+            return List.of();  // a lone voter has nobody to talk to
+        }
+        List<Long> snapshotsNotSent = List.of();
+        for (Message m : messages) {
+            if (m.getType() == MessageType.MsgSnap) {
+                // TODO(snapshot install not wired): stream the backend to the follower. Until then a
+                // follower behind the compacted log cannot catch up.
+                warnSnapshotNeeded(m.getTo());
+                if (snapshotsNotSent.isEmpty()) {
+                    snapshotsNotSent = new ArrayList<>();
+                }
+                snapshotsNotSent.add(m.getTo());
+            } else {
+                peers.send(m);
+            }
+        }
+        return snapshotsNotSent;
+    }
+
+    private void warnSnapshotNeeded(long to) {
+        long now = System.nanoTime();
+        Long last = lastSnapshotWarning.get(to);
+        if (last == null || now - last >= SNAPSHOT_WARNING_NANOS) {
+            lastSnapshotWarning.put(to, now);
+            LOG.log(System.Logger.Level.WARNING, "member {0} needs a snapshot to catch up; sending snapshots to "
+                    + "followers is not supported yet", Long.toHexString(to));
         }
     }
 
@@ -337,6 +469,9 @@ public final class RaftLoop implements AutoCloseable {
             switch (w) {
                 case Proposal p -> p.accepted().completeExceptionally(EtcdError.STOPPED.exception());
                 case ReadRequest r -> r.index().completeExceptionally(EtcdError.STOPPED.exception());
+                case Inbound in -> inboundQueued.decrementAndGet();
+                case PeerUnreachable u -> {
+                }
                 case Stop s -> {
                 }
             }
@@ -362,6 +497,10 @@ public final class RaftLoop implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (peers != null) {
+                peers.close();
+            }
         }
     }
 }

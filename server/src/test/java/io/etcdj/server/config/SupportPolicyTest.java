@@ -56,11 +56,10 @@ class SupportPolicyTest {
     void ignoredFlagsWarnOnlyWhenChanged() {
         EtcdConfig c = config("--pre-vote", "--grpc-keepalive-min-time=10s", "--metrics=basic",
                 "--enable-pprof=false", "--data-dir=d");
+        // --pre-vote is implemented now (the Raft core has pre-vote): set, and no warning.
         assertEquals(List.of(
                 "etcdj: --grpc-keepalive-min-time is not supported yet and is ignored (gRPC connection tuning; "
-                        + "etcdj's defaults apply)",
-                "etcdj: --pre-vote is not supported yet and is ignored (Raft pre-vote is not built; it only avoids "
-                        + "disruptive elections, safety does not depend on it)"), c.warnings());
+                        + "etcdj's defaults apply)"), c.warnings());
         assertEquals(true, c.get(Flags.PRE_VOTE));
     }
 

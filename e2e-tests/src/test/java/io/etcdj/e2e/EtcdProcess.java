@@ -45,9 +45,11 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path logFile;
     private final int clientPort;
     private final int peerPort;
+    private final String initialCluster;
     private Process process;
 
-    private EtcdProcess(String name, List<String> extraArgs, Map<String, String> env) {
+    private EtcdProcess(String name, List<String> extraArgs, Map<String, String> env, int clientPort, int peerPort,
+                        String initialCluster) {
         this.name = name;
         this.extraArgs = List.copyOf(extraArgs);
         this.env = Map.copyOf(env);
@@ -57,11 +59,12 @@ public final class EtcdProcess implements AutoCloseable {
             // The PID keeps the logs of earlier test runs apart from this one's.
             this.logFile = logs.resolve(name + "-" + ProcessHandle.current().pid() + "-"
                     + SEQUENCE.incrementAndGet() + ".log");
-            this.clientPort = freeLoopbackPort();
-            this.peerPort = freeLoopbackPort();
+            this.clientPort = clientPort != 0 ? clientPort : freeLoopbackPort();
+            this.peerPort = peerPort != 0 ? peerPort : freeLoopbackPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.initialCluster = initialCluster != null ? initialCluster : name + "=" + peerUrl();
     }
 
     /** Starts a server of the given variant and waits until it serves clients. */
@@ -102,6 +105,29 @@ public final class EtcdProcess implements AutoCloseable {
         launch();
         awaitReady();
         return this;
+    }
+
+    /**
+     * (Re)starts the server on the same data directory and ports without waiting for it to serve clients:
+     * a member of a multi-member cluster cannot pass {@code endpoint health} before a quorum is up.
+     */
+    public synchronized EtcdProcess startAgainNoWait() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        launch();
+        return this;
+    }
+
+    /** The member name given with {@code --name}. */
+    public String name() {
+        return name;
+    }
+
+    /** The PID of the running server process. */
+    public synchronized long pid() {
+        requireRunning();
+        return process.pid();
     }
 
     /** Stops a running server gracefully ({@link #stop()}) and starts it again on the same data. */
@@ -191,7 +217,7 @@ public final class EtcdProcess implements AutoCloseable {
         command.add("--advertise-client-urls=" + clientUrl());
         command.add("--listen-peer-urls=" + peerUrl());
         command.add("--initial-advertise-peer-urls=" + peerUrl());
-        command.add("--initial-cluster=" + name + "=" + peerUrl());
+        command.add("--initial-cluster=" + initialCluster);
         command.addAll(extraArgs);
         // Working directory = the log directory, so a JVM crash file (hs_err_pid*.log) lands beside the log.
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -237,6 +263,33 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code count} distinct loopback ports free at the time of the call; all are held open together while
+     * they are picked, so none is handed out twice.
+     */
+    static int[] freeLoopbackPorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // The port is free again either way once the socket is gone.
+                }
+            }
+        }
+    }
+
     private static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -257,6 +310,9 @@ public final class EtcdProcess implements AutoCloseable {
         private final String name;
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private int clientPort;
+        private int peerPort;
+        private String initialCluster;
 
         private Builder(String name) {
             this.name = name;
@@ -274,15 +330,49 @@ public final class EtcdProcess implements AutoCloseable {
             return this;
         }
 
+        /** Uses these loopback ports, chosen up front (for example for an initial cluster), instead of free ones. */
+        public Builder ports(int client, int peer) {
+            this.clientPort = client;
+            this.peerPort = peer;
+            return this;
+        }
+
+        /**
+         * Sets {@code --initial-cluster} (by default the server alone: {@code name=peerUrl}). Other cluster flags
+         * such as {@code --initial-cluster-state} go through {@link #args}.
+         */
+        public Builder initialCluster(String members) {
+            this.initialCluster = members;
+            return this;
+        }
+
+        /**
+         * Starts the server without waiting for it to serve clients, for a cluster member that cannot be healthy
+         * before a quorum of its peers runs. The caller must {@link EtcdProcess#close()} it.
+         */
+        public EtcdProcess startNoWait() {
+            EtcdProcess server = build();
+            try {
+                return server.startAgainNoWait();
+            } catch (RuntimeException | AssertionError e) {
+                server.close();
+                throw e;
+            }
+        }
+
         /** Starts the server and waits until it serves clients; on failure nothing is left running. */
         public EtcdProcess start() {
-            EtcdProcess server = new EtcdProcess(name, args, env);
+            EtcdProcess server = build();
             try {
                 return server.startAgain();
             } catch (RuntimeException | AssertionError e) {
                 server.close();
                 throw e;
             }
+        }
+
+        private EtcdProcess build() {
+            return new EtcdProcess(name, args, env, clientPort, peerPort, initialCluster);
         }
     }
 }

@@ -281,6 +281,9 @@ public final class Bootstrap {
         RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),
                 cfg.snapshotCount(), snapshotIndex, alone ? null : handler -> peerProvider.create(
                         new PeerTransportConfig(identity.memberId(), identity.clusterId(), cfg.listenPeerUrls(), handler)));
+        if (cfg.initialElectionTickAdvance()) {
+            raft.advanceInitialElectionTicks(cfg.electionTicks() - 2);
+        }
         int maxRequestBytes = Math.toIntExact(cfg.maxRequestBytes());
         // Watch responses carry etcd's full header; the term is read when each is sent.
         WatchHub watchHub = WatchHub.start(store, WatchOptions.defaults()

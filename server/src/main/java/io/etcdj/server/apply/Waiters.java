@@ -49,8 +49,4 @@ public final class Waiters {
     public void cancel(long id) {
         waiting.remove(id);
     }
-
-    public int size() {
-        return waiting.size();
-    }
 }

@@ -133,12 +133,6 @@ public final class RaftLoop implements AutoCloseable {
     private final AtomicLong inboundDropped = new AtomicLong();
     private final Map<Long, Long> lastSnapshotWarning = new HashMap<>();
 
-    /** A loop for a member alone in its group (no peer transport). */
-    public RaftLoop(RawNode node, MemoryRaftStorage storage, Wal wal, StateMachine stateMachine,
-                    long heartbeatMillis, long snapshotCount, long snapshotIndex) {
-        this(node, storage, wal, stateMachine, heartbeatMillis, snapshotCount, snapshotIndex, null);
-    }
-
     /**
      * @param peers creates the peer transport given the handler that feeds this loop, or null for a
      *              member alone in its group; the loop closes the transport when it closes (the

@@ -33,9 +33,10 @@ import java.util.function.LongSupplier;
  * A non-primary lessor's leases never expire. Promotion restarts every lease's full TTL (or its
  * checkpointed remaining TTL) plus an extension, because the old leader's clock is lost with it.
  *
- * <h2>Restart</h2>
- * {@link #load} reads the bucket back; the key space re-attaches keys as it opens, so load the
- * lessor first. As in etcd 3.4 without checkpointing, a lease's time already used is not
+ * <h2>Restart and snapshots</h2>
+ * {@link #load} reads the bucket back, and {@link #restore} does the same after the backend's
+ * contents were replaced by a snapshot; the key space re-attaches keys as it opens or is
+ * restored, so load or restore the lessor first. As in etcd 3.4 without checkpointing, a lease's time already used is not
  * persisted: after a restart every lease gets its whole TTL again from the moment this member is
  * promoted. With checkpointing on ({@link #Lessor(LessorConfig, LongSupplier, LeaseCheckpointer)})
  * the leader records remaining TTLs through Raft every {@link LessorConfig#checkpointInterval()},
@@ -366,14 +367,7 @@ public final class Lessor {
             primary = true;
             expiryQueue.clear();
             checkpointSchedule.clear();
-            long now = clock.getAsLong();
-            for (LeaseState lease : leases.values()) {
-                startTracking(lease, now, extendNanos);
-            }
-            List<LeaseState> all = List.copyOf(leases.values());
-            for (LeaseState moved : ExpirySpread.spread(all, now, extendNanos, config.revokesPerSecond())) {
-                expiryQueue.put(moved.id, moved.expiry);
-            }
+            trackAll(extendNanos);
         } finally {
             lock.unlock();
         }
@@ -493,14 +487,32 @@ public final class Lessor {
     }
 
     /**
-     * Replaces every lease with those stored in {@code view} (at start, or after the backend is
-     * replaced by a snapshot), raising TTLs below the minimum. Attachments are cleared: the key
-     * space re-attaches its keys when it opens, so call this first. If primary, loaded leases are
-     * tracked from now with their TTL. Waiting renewals fail with NOT_LEADER.
+     * Loads the leases stored in {@code view} at start: {@link #restore} with no extension.
      *
      * @throws IllegalStateException when a stored row cannot be decoded (names the key)
      */
     public void load(ReadView view) {
+        restore(view, Duration.ZERO);
+    }
+
+    /**
+     * Replaces every lease with those stored in {@code view} (etcd's {@code Recover}, after the
+     * backend's contents were replaced by a snapshot; {@link #load} at start), raising TTLs below
+     * the minimum. Everything derived from the previous contents goes: leases, attachments (the
+     * key space re-attaches its keys when it opens or is restored, so call this first), changes
+     * not yet written (the new contents supersede them), expiry and checkpoint schedules.
+     * Renewals waiting for a revoke fail with NOT_LEADER. Whether this lessor is primary does not
+     * change. A non-primary's leases never expire, as always; on a primary every loaded lease
+     * expires {@code extend} plus its TTL (or its checkpointed remaining TTL) from now, spread as
+     * {@link #promote} does, since the time the old contents' leases had used means nothing for
+     * the new ones (etcd leaves them unexpiring until the next promotion instead).
+     *
+     * @param extend what a primary adds to each lease's TTL ({@link #promote}'s extension)
+     * @throws IllegalStateException when a stored row cannot be decoded (names the key); the
+     *                               lessor is then unchanged
+     */
+    public void restore(ReadView view, Duration extend) {
+        long extendNanos = extend.toNanos();
         List<LeaseState> loaded = new ArrayList<>();
         view.scan(BUCKET, new byte[0], null, (key, value) -> {
             LeaseRecord row;
@@ -522,12 +534,11 @@ public final class Lessor {
             expiryQueue.clear();
             checkpointSchedule.clear();
             unwritten.clear();
-            long now = clock.getAsLong();
             for (LeaseState lease : loaded) {
                 leases.put(lease.id, lease);
-                if (primary) {
-                    startTracking(lease, now, 0);
-                }
+            }
+            if (primary) {
+                trackAll(extendNanos);
             }
         } finally {
             lock.unlock();
@@ -536,6 +547,18 @@ public final class Lessor {
     }
 
     // ---------------------------------------------------------------- internals (lock held)
+
+    /** Tracks every lease from now (schedules empty): {@code extendNanos} plus its TTL, spread. */
+    private void trackAll(long extendNanos) {
+        long now = clock.getAsLong();
+        for (LeaseState lease : leases.values()) {
+            startTracking(lease, now, extendNanos);
+        }
+        List<LeaseState> all = List.copyOf(leases.values());
+        for (LeaseState moved : ExpirySpread.spread(all, now, extendNanos, config.revokesPerSecond())) {
+            expiryQueue.put(moved.id, moved.expiry);
+        }
+    }
 
     private void startTracking(LeaseState lease, long now, long extendNanos) {
         lease.refresh(now, extendNanos);

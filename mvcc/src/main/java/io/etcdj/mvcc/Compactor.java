@@ -52,7 +52,7 @@ final class Compactor implements AutoCloseable {
         try {
             executor.execute(() -> run(rev, done));
         } catch (RejectedExecutionException e) {
-            done.completeExceptionally(new IllegalStateException("mvcc store closed"));
+            done.completeExceptionally(new IllegalStateException("compaction at " + rev + " refused: mvcc store closed or restored"));
         }
         return done;
     }
@@ -60,7 +60,7 @@ final class Compactor implements AutoCloseable {
     private void run(long rev, CompletableFuture<Void> done) {
         try {
             if (closed) {
-                throw new IllegalStateException("mvcc store closed before compaction at " + rev);
+                throw new IllegalStateException("compaction at " + rev + " stopped: mvcc store closed or restored");
             }
             Set<Revision> keep = index.compact(rev);
             deleteObsolete(rev, keep);
@@ -84,7 +84,7 @@ final class Compactor implements AutoCloseable {
         byte[] from = new Revision(0, 0).toBytes();
         while (true) {
             if (closed) {
-                throw new IllegalStateException("mvcc store closed during compaction at " + rev);
+                throw new IllegalStateException("compaction at " + rev + " stopped midway: mvcc store closed or restored");
             }
             List<byte[]> keys = new ArrayList<>(batchLimit);
             try (ReadView view = backend.readView()) {
@@ -118,7 +118,10 @@ final class Compactor implements AutoCloseable {
         }
     }
 
-    /** Stops after the current batch; queued compactions fail with "closed". Waits for the thread to stop. */
+    /**
+     * Stops after the current batch; queued compactions fail. Waits for the thread to stop, so
+     * the caller may then write the backend alone (close, or a restore replacing its contents).
+     */
     @Override
     public void close() {
         closed = true;

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -30,7 +32,8 @@ import java.util.zip.CRC32C;
  * to its revisions; it is rebuilt from the key bucket by {@link #open}.
  *
  * <p><b>Threads.</b> One writer thread (the server's apply loop) calls {@link #beginWrite},
- * {@link #commit}, {@link #compact} and {@link #close}. Reads ({@link #beginRead},
+ * {@link #commit}, {@link #compact}, {@link #beginRestore}, {@link #finishRestore} and
+ * {@link #close}. Reads ({@link #beginRead},
  * {@link #range}, {@link #hashKV}) may come from any thread at any time. A background thread
  * deletes compacted revisions from the backend.
  *
@@ -61,6 +64,15 @@ import java.util.zip.CRC32C;
  * backend, in revision order, so watchers never see a revision the backend does not hold yet
  * (the server acknowledges the writers after that same commit). Past changes are read with
  * {@link ReadTxn#history}.
+ *
+ * <p><b>Restore.</b> When the backend's contents are replaced in place (a Raft snapshot from the
+ * leader), {@link #beginRestore} and {@link #finishRestore} bracket the replacement and rebuild
+ * every in-memory structure from the new contents, as {@link #open} would, without a new store
+ * object. The state readers see (key index, revisions, uncommitted writes) is captured by
+ * {@link #beginRead} under a read lock and replaced as a whole under its write lock, which the
+ * writer holds from {@code beginRestore} to the end of {@code finishRestore}: a read transaction
+ * begun before sees the old state throughout (its backend view predates the replacement), one
+ * begun after sees the new state, and none begins in between.
  */
 public final class MvccStore implements AutoCloseable {
     /** Revisions to stored versions. */
@@ -78,10 +90,17 @@ public final class MvccStore implements AutoCloseable {
 
     private final Backend backend;
     private final MvccOptions options;
-    private final TreeIndex index = new TreeIndex();
     /** Held around every backend commit: the writer's and the compactor's. */
     private final ReentrantLock backendWrites = new ReentrantLock();
-    private final Compactor compactor;
+    /**
+     * Read-locked while a reader captures the state below, write-locked by the writer while the
+     * backend's contents are replaced and the state rebuilt (see the class comment on restore).
+     */
+    private final ReentrantReadWriteLock restoreGate = new ReentrantReadWriteLock();
+    /** Replaced as a whole by a restore: readers keep the instance they captured. */
+    private volatile TreeIndex index;
+    /** Bound to {@link #index}; replaced with it. */
+    private volatile Compactor compactor;
 
     private volatile long currentRevision = 1;
     /** The revision of the last write handed to the commit listener (or committed before it was set). */
@@ -100,11 +119,12 @@ public final class MvccStore implements AutoCloseable {
     private final List<AwaitingCommit> awaitingCommit = new ArrayList<>();
     /** Changes published since the last commit, in revision order, for the commit listener. */
     private final List<RevisionEvents> uncommittedChanges = new ArrayList<>();
+    /** Between {@link #beginRestore} and {@link #finishRestore}; the writer then holds the restore gate. */
+    private boolean restoring;
 
     private MvccStore(Backend backend, MvccOptions options) {
         this.backend = backend;
         this.options = options;
-        this.compactor = new Compactor(backend, index, backendWrites, options.compactionBatchLimit());
     }
 
     /** {@link #open(Backend, MvccOptions)} with default options. */
@@ -123,32 +143,125 @@ public final class MvccStore implements AutoCloseable {
      */
     public static MvccStore open(Backend backend, MvccOptions options) {
         MvccStore store = new MvccStore(backend, options);
-        store.restore();
+        Stored stored = Stored.read(backend);
+        store.install(stored);
+        stored.leases().forEach(options.leaseAttachments()::keyWritten);
         return store;
     }
 
-    private void restore() {
-        long finished;
-        long scheduled;
-        KeyBucketRestorer restorer = new KeyBucketRestorer(index);
-        try (ReadView view = backend.readView()) {
-            finished = revisionMain(view.get(META_BUCKET, MetaKeys.FINISHED_COMPACT), -1);
-            scheduled = revisionMain(view.get(META_BUCKET, MetaKeys.SCHEDULED_COMPACT), -1);
-            consistentIndex = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.CONSISTENT_INDEX), 0);
-            consistentTerm = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.TERM), 0);
-            view.scan(KEY_BUCKET, new Revision(1, 0).toBytes(), null, restorer);
+    /**
+     * First half of a restore (writer thread): call it before the backend's contents are replaced
+     * in place, then replace them (clear the store's buckets and write the new records, in as
+     * many batches as needed), then call {@link #finishRestore}, always, even if the replacement
+     * failed.
+     *
+     * <p>It stops the background compaction of the old contents after its current batch (so no
+     * one but the caller writes to the backend until {@code finishRestore}); compactions not
+     * finished, including those waiting for a commit, fail. Writes not committed yet are dropped
+     * with the old contents. New read transactions ({@link #beginRead}, {@link #range},
+     * {@link #hashKV}, ...) wait from now until {@code finishRestore} returns; those already
+     * open keep reading the old contents. The writer must not begin writes, commit or compact in
+     * between.
+     *
+     * @throws IllegalStateException when a write transaction is open or a restore has begun
+     */
+    public void beginRestore() {
+        checkOpen();
+        if (restoring) {
+            throw new IllegalStateException("a restore has already begun");
         }
-        index.markCompacted(finished);
-        // The revisions up to a compaction may all have been deleted by it, so the last stored
-        // revision can be below the compaction revision; the store's revision is not (etcd takes
-        // the finished one only, which loses the revision when a compaction that deleted
-        // everything up to it was interrupted).
-        currentRevision = Math.max(restorer.lastMain, Math.max(finished, scheduled));
-        committedRevision = currentRevision;
-        restorer.leases.forEach(options.leaseAttachments()::keyWritten);
-        if (scheduled > finished) {
-            index.markCompacted(scheduled);
-            lastCompaction = compactor.submit(scheduled);
+        if (openWrite != null) {
+            throw new IllegalStateException("cannot restore while a write transaction is open");
+        }
+        restoreGate.writeLock().lock();
+        restoring = true;
+        compactor.close();
+        failAwaitingCommit("mvcc store restored from a snapshot before the compaction was committed");
+        scheduledCompaction = -1;
+        uncommittedChanges.clear();
+    }
+
+    /**
+     * Second half of a restore (writer thread), after the backend's contents were replaced:
+     * rebuilds the key index, the current and compaction revisions and the applied index and term
+     * from the backend exactly as {@link #open} does, resumes a compaction that the new contents
+     * record as scheduled but not finished (see {@link #compactionDone()}), lets new reads in,
+     * tells {@link MvccOptions#leaseAttachments()} every live key's lease (restore the lessor
+     * first: it must know the new leases and no attachment), and finally tells the
+     * {@link CommitListener} {@linkplain CommitListener#restored the new revision}. The next
+     * {@link #commit} continues from the restored revision.
+     *
+     * @throws IllegalStateException when {@link #beginRestore} was not called, or the new contents
+     *                               are corrupt; then the store is closed (the server must stop)
+     */
+    public void finishRestore() {
+        checkOpen();
+        if (!restoring) {
+            throw new IllegalStateException("finishRestore without beginRestore");
+        }
+        Stored stored;
+        try {
+            stored = Stored.read(backend);
+            pending = new PendingWrites();
+            install(stored);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        } finally {
+            restoring = false;
+            restoreGate.writeLock().unlock();
+        }
+        stored.leases().forEach(options.leaseAttachments()::keyWritten);
+        CommitListener listener = commitListener;
+        if (listener != null) {
+            listener.restored(committedRevision);
+        }
+    }
+
+    /** Makes {@code stored} the store's state, with a compactor of its own (writer thread, no reader capturing). */
+    private void install(Stored stored) {
+        index = stored.index();
+        compactor = new Compactor(backend, stored.index(), backendWrites, options.compactionBatchLimit());
+        consistentIndex = stored.consistentIndex();
+        consistentTerm = stored.consistentTerm();
+        currentRevision = stored.revision();
+        committedRevision = stored.revision();
+        lastCompaction = stored.unfinishedCompaction() > 0
+                ? compactor.submit(stored.unfinishedCompaction())
+                : CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * What the backend holds, read into a new key index.
+     *
+     * @param unfinishedCompaction a compaction scheduled but not finished, to resume; -1 for none
+     * @param leases               every live key that has a lease, with the lease
+     */
+    private record Stored(TreeIndex index, long revision, long consistentIndex, long consistentTerm,
+                          long unfinishedCompaction, Map<ByteString, Long> leases) {
+        static Stored read(Backend backend) {
+            TreeIndex index = new TreeIndex();
+            KeyBucketRestorer restorer = new KeyBucketRestorer(index);
+            long finished;
+            long scheduled;
+            long consistentIndex;
+            long consistentTerm;
+            try (ReadView view = backend.readView()) {
+                finished = revisionMain(view.get(META_BUCKET, MetaKeys.FINISHED_COMPACT), -1);
+                scheduled = revisionMain(view.get(META_BUCKET, MetaKeys.SCHEDULED_COMPACT), -1);
+                consistentIndex = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.CONSISTENT_INDEX), 0);
+                consistentTerm = MetaKeys.decodeLong(view.get(META_BUCKET, MetaKeys.TERM), 0);
+                view.scan(KEY_BUCKET, new Revision(1, 0).toBytes(), null, restorer);
+            }
+            // A scheduled compaction is in force at once, finished or not.
+            index.markCompacted(Math.max(finished, scheduled));
+            // The revisions up to a compaction may all have been deleted by it, so the last stored
+            // revision can be below the compaction revision; the store's revision is not (etcd takes
+            // the finished one only, which loses the revision when a compaction that deleted
+            // everything up to it was interrupted).
+            long revision = Math.max(restorer.lastMain, Math.max(finished, scheduled));
+            return new Stored(index, revision, consistentIndex, consistentTerm,
+                    scheduled > finished ? scheduled : -1, Map.copyOf(restorer.leases));
         }
     }
 
@@ -231,14 +344,25 @@ public final class MvccStore implements AutoCloseable {
         return consistentTerm;
     }
 
-    /** Opens a read transaction at the current revision; close it when done. Any thread. */
+    /**
+     * Opens a read transaction at the current revision; close it when done. Any thread; waits
+     * while a restore is under way (see {@link #beginRestore}).
+     */
     public ReadTxn beginRead() {
         checkOpen();
-        // The order matters: see the class comment.
-        long revision = currentRevision;
-        PendingWrites pendingNow = pending;
-        ReadView view = backend.readView();
-        return new ReadTxn(this, revision, index.compactRevision(), new RevisionReader(pendingNow, view));
+        Lock capture = restoreGate.readLock();
+        capture.lock();
+        try {
+            checkOpen();  // a failed restore closes the store while readers wait
+            // The order matters: see the class comment.
+            long revision = currentRevision;
+            PendingWrites pendingNow = pending;
+            TreeIndex indexNow = index;
+            ReadView view = backend.readView();
+            return new ReadTxn(indexNow, revision, indexNow.compactRevision(), new RevisionReader(pendingNow, view));
+        } finally {
+            capture.unlock();
+        }
     }
 
     /** A single read: {@link ReadTxn#range} on a fresh read transaction. Any thread. */
@@ -258,6 +382,7 @@ public final class MvccStore implements AutoCloseable {
     /** Starts the write transaction (writer thread; one at a time). */
     public WriteTxn beginWrite() {
         checkOpen();
+        checkNotRestoring();
         if (openWrite != null) {
             throw new IllegalStateException("a write transaction is already open");
         }
@@ -280,6 +405,7 @@ public final class MvccStore implements AutoCloseable {
      */
     public void commit(long appliedIndex, long appliedTerm, Consumer<WriteBatch> alsoWrite) throws IOException {
         checkOpen();
+        checkNotRestoring();
         if (openWrite != null) {
             throw new IllegalStateException("cannot commit while a write transaction is open");
         }
@@ -307,8 +433,9 @@ public final class MvccStore implements AutoCloseable {
         consistentIndex = appliedIndex;
         consistentTerm = appliedTerm;
         scheduledCompaction = -1;
+        Compactor compactorNow = compactor;
         for (AwaitingCommit compaction : awaitingCommit) {
-            compactor.submit(compaction.revision()).whenComplete((ok, failure) -> {
+            compactorNow.submit(compaction.revision()).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     compaction.done().completeExceptionally(failure);
                 } else {
@@ -344,6 +471,7 @@ public final class MvccStore implements AutoCloseable {
      */
     public CompletableFuture<Void> compact(long revision) {
         checkOpen();
+        checkNotRestoring();
         if (revision <= index.compactRevision()) {
             throw EtcdError.COMPACTED.exception();
         }
@@ -358,7 +486,10 @@ public final class MvccStore implements AutoCloseable {
         return done;
     }
 
-    /** Completes when the latest compaction (including one resumed by {@link #open}) is physically finished. */
+    /**
+     * Completes when the latest compaction (including one resumed by {@link #open} or
+     * {@link #finishRestore}) is physically finished; fails when a close or restore stopped it.
+     */
     public CompletableFuture<Void> compactionDone() {
         return lastCompaction;
     }
@@ -379,10 +510,23 @@ public final class MvccStore implements AutoCloseable {
      */
     public HashKV hashKV(long revision) {
         checkOpen();
-        long current = currentRevision;
-        PendingWrites pendingNow = pending;
-        try (RevisionReader reader = new RevisionReader(pendingNow, backend.readView())) {
-            long compacted = index.compactRevision();
+        long current;
+        TreeIndex indexNow;
+        RevisionReader captured;
+        Lock capture = restoreGate.readLock();
+        capture.lock();
+        try {
+            checkOpen();
+            // The order of beginRead.
+            current = currentRevision;
+            PendingWrites pendingNow = pending;
+            indexNow = index;
+            captured = new RevisionReader(pendingNow, backend.readView());
+        } finally {
+            capture.unlock();
+        }
+        try (RevisionReader reader = captured) {
+            long compacted = indexNow.compactRevision();
             if (revision > 0 && revision <= compacted) {
                 throw EtcdError.COMPACTED.exception();
             }
@@ -393,7 +537,7 @@ public final class MvccStore implements AutoCloseable {
             CRC32C crc = new CRC32C();
             crc.update(KEY_BUCKET_NAME);
             if (at >= 0) {
-                var keep = index.keep(at).revisions();
+                var keep = indexNow.keep(at).revisions();
                 reader.scan(new byte[0], Revision.mainPrefix(at + 1), (key, value) -> {
                     Revision rev = Revision.fromBytes(key);
                     if (rev.main() <= compacted && !keep.contains(rev)) {
@@ -418,9 +562,16 @@ public final class MvccStore implements AutoCloseable {
             return;
         }
         closed = true;
-        compactor.close();
+        Compactor compactorNow = compactor;
+        if (compactorNow != null) {
+            compactorNow.close();
+        }
+        failAwaitingCommit("mvcc store closed");
+    }
+
+    private void failAwaitingCommit(String reason) {
         for (AwaitingCommit compaction : awaitingCommit) {
-            compaction.done().completeExceptionally(new IllegalStateException("mvcc store closed"));
+            compaction.done().completeExceptionally(new IllegalStateException(reason));
         }
         awaitingCommit.clear();
     }
@@ -431,7 +582,7 @@ public final class MvccStore implements AutoCloseable {
         return options.leaseAttachments();
     }
 
-    /** A reader for the writer: its own pending writes and a fresh view of the backend. */
+    /** A reader for the writer: its own pending writes and a fresh view of the backend (no restore under way). */
     RevisionReader writerReader(PendingWrites writerPending) {
         return new RevisionReader(writerPending, backend.readView());
     }
@@ -451,9 +602,12 @@ public final class MvccStore implements AutoCloseable {
         openWrite = null;
     }
 
-    /** etcd's {@code rangeKeys}: reads the range at {@code atRevision} for a view at {@code viewRevision}. */
-    RangeResult rangeKeys(RevisionReader reader, ByteString key, ByteString end, long atRevision,
-                          long viewRevision, long limit, boolean countOnly) {
+    /**
+     * etcd's {@code rangeKeys}: reads the range at {@code atRevision} for a view at
+     * {@code viewRevision}, looking keys up in {@code index} (the one the view captured).
+     */
+    static RangeResult rangeKeys(TreeIndex index, RevisionReader reader, ByteString key, ByteString end, long atRevision,
+                                 long viewRevision, long limit, boolean countOnly) {
         if (atRevision > viewRevision) {
             throw EtcdError.FUTURE_REV.exception();
         }
@@ -484,6 +638,12 @@ public final class MvccStore implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("mvcc store closed");
+        }
+    }
+
+    private void checkNotRestoring() {
+        if (restoring) {
+            throw new IllegalStateException("a restore is under way");
         }
     }
 }

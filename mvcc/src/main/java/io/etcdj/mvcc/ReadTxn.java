@@ -13,13 +13,13 @@ import java.util.function.Predicate;
  * read of this transaction sees the same state. Holds a backend read view until closed.
  */
 public final class ReadTxn implements KvView, AutoCloseable {
-    private final MvccStore store;
+    private final TreeIndex index;
     private final long revision;
     private final long compactRevision;
     private final RevisionReader reader;
 
-    ReadTxn(MvccStore store, long revision, long compactRevision, RevisionReader reader) {
-        this.store = store;
+    ReadTxn(TreeIndex index, long revision, long compactRevision, RevisionReader reader) {
+        this.index = index;
         this.revision = revision;
         this.compactRevision = compactRevision;
         this.reader = reader;
@@ -27,12 +27,12 @@ public final class ReadTxn implements KvView, AutoCloseable {
 
     @Override
     public RangeResult range(ByteString key, ByteString end, long atRevision, long limit) {
-        return store.rangeKeys(reader, key, end, atRevision, revision, limit, false);
+        return MvccStore.rangeKeys(index, reader, key, end, atRevision, revision, limit, false);
     }
 
     @Override
     public RangeResult count(ByteString key, ByteString end, long atRevision) {
-        return store.rangeKeys(reader, key, end, atRevision, revision, 0, true);
+        return MvccStore.rangeKeys(index, reader, key, end, atRevision, revision, 0, true);
     }
 
     /**

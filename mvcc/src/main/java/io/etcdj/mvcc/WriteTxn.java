@@ -59,13 +59,13 @@ public final class WriteTxn implements KvView, AutoCloseable {
     @Override
     public RangeResult range(ByteString key, ByteString end, long atRevision, long limit) {
         checkOpen();
-        return store.rangeKeys(reader(), key, end, atRevision, readRevision(), limit, false);
+        return MvccStore.rangeKeys(index, reader(), key, end, atRevision, readRevision(), limit, false);
     }
 
     @Override
     public RangeResult count(ByteString key, ByteString end, long atRevision) {
         checkOpen();
-        return store.rangeKeys(reader(), key, end, atRevision, readRevision(), 0, true);
+        return MvccStore.rangeKeys(index, reader(), key, end, atRevision, readRevision(), 0, true);
     }
 
     /**

@@ -66,6 +66,40 @@ public final class InMemoryBackend implements Backend {
         return copy;
     }
 
+    /**
+     * Replaces this backend's contents with {@code source}'s committed ones in place, as the
+     * server installs a leader's snapshot: deletes every record of every bucket, then writes the
+     * source's records of the buckets this backend has, {@code batchSize} operations per commit,
+     * then syncs.
+     */
+    public void replaceWith(InMemoryBackend source, int batchSize) throws IOException {
+        List<Op> ops = new ArrayList<>();
+        for (Map.Entry<String, NavigableMap<byte[], byte[]>> bucket : state.entrySet()) {
+            for (byte[] key : bucket.getValue().keySet()) {
+                ops.add(new Op(bucket.getKey(), key, null));
+            }
+        }
+        Map<String, NavigableMap<byte[], byte[]>> copied = source.state;
+        for (String bucket : state.keySet()) {
+            NavigableMap<byte[], byte[]> records = copied.get(bucket);
+            if (records != null) {
+                records.forEach((key, value) -> ops.add(new Op(bucket, key, value)));
+            }
+        }
+        for (int from = 0; from < ops.size(); from += batchSize) {
+            WriteBatch batch = newBatch();
+            for (Op op : ops.subList(from, Math.min(ops.size(), from + batchSize))) {
+                if (op.value() == null) {
+                    batch.delete(op.bucket(), op.key());
+                } else {
+                    batch.put(op.bucket(), op.key(), op.value());
+                }
+            }
+            commit(batch);
+        }
+        sync();
+    }
+
     @Override
     public ReadView readView() {
         checkOpen();

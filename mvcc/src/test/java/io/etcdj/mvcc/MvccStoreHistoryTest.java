@@ -173,9 +173,10 @@ class MvccStoreHistoryTest {
 
     @Test
     void theCommitListenerHearsOfEachRevisionOnceInOrderAfterItsCommit() throws IOException {
-        List<RevisionEvents> heard = new ArrayList<>();
+        RecordingListener listener = new RecordingListener();
+        List<RevisionEvents> heard = listener.committed;
         put(store, "before", "x");
-        assertEquals(1, store.setCommitListener(heard::addAll), "revision 2 is not committed yet");
+        assertEquals(1, store.setCommitListener(listener), "revision 2 is not committed yet");
         put(store, "a", "1");
         try (WriteTxn txn = store.beginWrite()) {
             txn.put(b("aborted"), b("x"), 0);

@@ -69,6 +69,20 @@ final class IntervalIndex<V> {
         return root == null;
     }
 
+    /** Hands {@code action} every value, by interval order; it must not change this index. */
+    void forEach(Consumer<? super V> action) {
+        forEach(root, action);
+    }
+
+    private static <V> void forEach(Node<V> node, Consumer<? super V> action) {
+        if (node == null) {
+            return;
+        }
+        forEach(node.left, action);
+        node.values.forEach(action);
+        forEach(node.right, action);
+    }
+
     private Node<V> insert(Node<V> node, ByteString start, ByteString end, V value) {
         if (node == null) {
             Node<V> created = new Node<>(start, end, priorities.nextInt());

@@ -1,6 +1,7 @@
 package io.etcdj.mvcc.watch;
 
 import io.etcdj.api.mvccpb.Event;
+import io.etcdj.mvcc.CommitListener;
 import io.etcdj.mvcc.MvccStore;
 import io.etcdj.mvcc.ReadTxn;
 import io.etcdj.mvcc.RevisionEvents;
@@ -32,6 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link WatchOptions#maxWatchersPerSync()} watchers per round, then joins the synced ones. A
  * watcher whose next revision is below the compaction revision gets etcd's compaction cancel.
  *
+ * <p><b>Restore.</b> When the store's backend is replaced by a snapshot
+ * ({@link MvccStore#finishRestore}), the hub hears of it as the store's listener and does what
+ * etcd's {@code watchableStore.Restore} does: every synced watcher that wants revisions the
+ * restored store now holds becomes unsynced from its next revision and is caught up from the new
+ * history (or canceled with the new compaction revision if that is above its next revision).
+ * Events a watcher was handed before are never handed again, and a catch-up round that read the
+ * old history is dropped.
+ *
  * <p><b>Slow consumers.</b> When a synced watcher's stream buffer is full, the writer does not
  * wait and keeps nothing for it: the watcher becomes unsynced from the first revision it missed
  * and is caught up from history once its stream has room (etcd keeps the missed batch as a
@@ -61,6 +70,8 @@ public final class WatchHub implements AutoCloseable {
     private final LinkedHashSet<Watcher> unsynced = new LinkedHashSet<>();
     private final Set<WatchStream> streams = new LinkedHashSet<>();
     private long notifiedRevision;
+    /** Restores heard of so far: a catch-up round is void when it changed while the round read history. */
+    private long restores;
     private volatile boolean closed;
 
     private WatchHub(MvccStore store, WatchOptions options) {
@@ -75,7 +86,7 @@ public final class WatchHub implements AutoCloseable {
         WatchHub hub = new WatchHub(store, options);
         hub.lock.lock();
         try {
-            hub.notifiedRevision = store.setCommitListener(hub::committed);
+            hub.notifiedRevision = store.setCommitListener(hub.new StoreListener());
         } finally {
             hub.lock.unlock();
         }
@@ -154,6 +165,19 @@ public final class WatchHub implements AutoCloseable {
 
     // ---- the writer's path
 
+    /** Hears of the store's commits and restores (writer thread). */
+    private final class StoreListener implements CommitListener {
+        @Override
+        public void committed(List<RevisionEvents> changes) {
+            WatchHub.this.committed(changes);
+        }
+
+        @Override
+        public void restored(long revision) {
+            WatchHub.this.restored(revision);
+        }
+    }
+
     /** The store committed {@code changes}: hand them to the synced watchers (writer thread). */
     private void committed(List<RevisionEvents> changes) {
         Set<WatchStream> touched = new HashSet<>();
@@ -184,6 +208,49 @@ public final class WatchHub implements AutoCloseable {
         if (fellBehind) {
             wakeup.kick();
         }
+    }
+
+    /**
+     * The store was restored from a snapshot and holds every revision up to {@code revision}
+     * (writer thread). A synced watcher has been handed everything up to the previous
+     * {@link #notifiedRevision}: if it wants revisions up to {@code revision}, it becomes unsynced
+     * from the first of them, else it stays synced and hears of the revisions after it as they
+     * are committed. An unsynced watcher whose next revision is now beyond {@code revision}
+     * (the restored store is behind what was notified) is synced for the same reason.
+     */
+    private void restored(long revision) {
+        Set<WatchStream> touched = new HashSet<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            restores++;
+            long handedThrough = notifiedRevision;
+            notifiedRevision = revision;
+            for (Watcher watcher : synced.all()) {
+                watcher.minRevision = Math.max(watcher.minRevision, handedThrough + 1);
+                if (watcher.minRevision <= revision) {
+                    synced.remove(watcher);
+                    watcher.state = Watcher.State.UNSYNCED;
+                    unsynced.add(watcher);
+                    watcher.stream().fellBehind();
+                }
+            }
+            for (Watcher watcher : List.copyOf(unsynced)) {
+                if (watcher.minRevision > revision) {
+                    unsynced.remove(watcher);
+                    watcher.state = Watcher.State.SYNCED;
+                    synced.add(watcher);
+                    watcher.stream().leftUnsynced(revision);
+                    touched.add(watcher.stream());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        signal(touched);
+        wakeup.kick();
     }
 
     /** Queues a synced watcher's run; on a full buffer it becomes unsynced from what it missed. */
@@ -234,8 +301,11 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
-    /** What one round serves: watchers with a free buffer slot, and the revisions it reads. */
-    private record Round(List<Watcher> watchers, WatcherGroup group, long from, long to) {
+    /**
+     * What one round serves: watchers with a free buffer slot, and the revisions it reads; void if
+     * a restore came after {@code restores} was taken.
+     */
+    private record Round(List<Watcher> watchers, WatcherGroup group, long from, long to, long restores) {
     }
 
     /**
@@ -271,6 +341,11 @@ public final class WatchHub implements AutoCloseable {
             if (e.error() == EtcdError.COMPACTED) {
                 return true;  // compacted since the choice: the next round cancels whom it concerns
             }
+            if (e.error() == EtcdError.FUTURE_REV) {
+                // Only a restore to an earlier revision makes the round reach beyond the store;
+                // telling the hub of it wakes this thread.
+                return false;
+            }
             throw e;
         }
         touched.clear();
@@ -279,6 +354,9 @@ public final class WatchHub implements AutoCloseable {
         try {
             if (closed) {
                 return false;
+            }
+            if (round.restores() != restores) {
+                return true;  // the history read may be the old one: choose again
             }
             advanced |= serve(round, history, touched);
             more = !unsynced.isEmpty();
@@ -340,7 +418,7 @@ public final class WatchHub implements AutoCloseable {
                 served.add(watcher);
             }
         }
-        return new Round(served, group, from, to);
+        return new Round(served, group, from, to, restores);
     }
 
     /** Hands each watcher of the round its part of {@code history}; true when any moved on. */

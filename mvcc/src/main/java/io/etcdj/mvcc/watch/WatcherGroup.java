@@ -1,8 +1,10 @@
 package io.etcdj.mvcc.watch;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -63,5 +65,13 @@ final class WatcherGroup {
 
     int size() {
         return size;
+    }
+
+    /** Every watcher of the group, in no particular order (a copy: the caller may change the group). */
+    List<Watcher> all() {
+        List<Watcher> all = new ArrayList<>(size);
+        byKey.values().forEach(all::addAll);
+        ranges.forEach(all::add);
+        return all;
     }
 }

@@ -10,6 +10,9 @@ import io.etcdj.api.etcdserverpb.WatchCreateRequest;
 import io.etcdj.api.etcdserverpb.WatchResponse;
 import io.etcdj.api.mvccpb.Event;
 import io.etcdj.api.mvccpb.KeyValue;
+import io.etcdj.mvcc.InMemoryBackend;
+import io.etcdj.mvcc.MvccStore;
+import io.etcdj.mvcc.WriteTxn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,6 +26,11 @@ import org.junit.jupiter.api.Test;
  * Random writes, compactions, watchers (ranges, start revisions, filters, prev_kv), cancels,
  * progress requests and irregular polling over small stream buffers, checked against a model
  * built from the write history alone. Seeds are fixed; {@code -Dwatch.model.seed=N} runs one.
+ *
+ * <p>With restores, the watched store is a Raft follower: a leader store gets every write and
+ * compaction, the follower the same ones except while it lags, and now and then the follower's
+ * backend is replaced by the leader's and restored. Its watchers must then see the leader's
+ * history, as if nothing had happened.
  */
 class WatchModelTest {
     private static final List<String> KEYS = List.of("a", "b", "c", "p/1", "p/2", "p/3", "q", "z");
@@ -85,21 +93,31 @@ class WatchModelTest {
 
     @Test
     void watchersAgreeWithTheWriteHistory() {
+        runSeeds(false);
+    }
+
+    @Test
+    void watchersOfARestoredFollowerAgreeWithTheLeadersHistory() {
+        runSeeds(true);
+    }
+
+    private void runSeeds(boolean restores) {
         String only = System.getProperty("watch.model.seed");
         if (only != null) {
-            run(Long.parseLong(only));
+            run(Long.parseLong(only), restores);
             return;
         }
         for (long seed = 1; seed <= 20; seed++) {
-            run(seed);
+            run(seed, restores);
         }
     }
 
-    private void run(long seed) {
+    private void run(long seed, boolean restores) {
         try {
-            new Run(seed).go();
+            new Run(seed, restores).go();
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed " + seed + " (rerun with -Dwatch.model.seed=" + seed + "): " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + (restores ? " with restores" : "") + " (rerun with -Dwatch.model.seed="
+                    + seed + "): " + e.getMessage(), e);
         }
     }
 
@@ -107,13 +125,21 @@ class WatchModelTest {
         private final Random random;
         private final WatchFixture f;
         private final List<ModelStream> streams = new ArrayList<>();
-        /** Every committed or pending event, in revision order (the writer's own report). */
+        /** Every committed or pending event, in revision order (the writer's own report; the leader's with restores). */
         private final List<Event> history = new ArrayList<>();
         private boolean uncommitted;
         private final List<Long> compactions = new ArrayList<>();
+        /** With restores: the leader's backend and store, which get every write; else null. */
+        private final InMemoryBackend leaderBackend;
+        private final MvccStore leader;
+        private long leaderIndex;
+        /** Whether the follower misses the writes and compactions for now (until the next restore). */
+        private boolean lagging;
 
-        Run(long seed) {
+        Run(long seed, boolean restores) {
             random = new Random(seed);
+            leaderBackend = restores ? InMemoryBackend.forStore() : null;
+            leader = restores ? MvccStore.open(leaderBackend) : null;
             f = new WatchFixture(WatchFixture.options()
                     .withStreamBufferLength(1 + random.nextInt(4))
                     .withMaxRevisionsPerResponse(1 + random.nextInt(20))
@@ -132,6 +158,9 @@ class WatchModelTest {
                 finish();
             } finally {
                 f.close();
+                if (leader != null) {
+                    leader.close();
+                }
             }
         }
 
@@ -144,13 +173,12 @@ class WatchModelTest {
             } else if (dice < 60) {
                 cancelWatcher(streams.get(random.nextInt(streams.size())));
             } else if (dice < 63) {
-                commitIfNeeded();
-                long current = f.store.currentRevision();
-                long lowest = Math.max(f.store.compactRevision() + 1, 2);
-                if (current >= lowest) {
-                    long at = lowest + random.nextInt((int) (current - lowest + 1));
-                    compactions.add(at);
-                    f.compact(at);
+                compact();
+            } else if (dice < 66 && leader != null) {
+                if (lagging || random.nextBoolean()) {
+                    restore();
+                } else {
+                    lagging = true;
                 }
             } else if (dice < 68) {
                 streams.get(random.nextInt(streams.size())).stream.requestProgress();
@@ -175,20 +203,36 @@ class WatchModelTest {
             List<String> keys = new ArrayList<>(KEYS.stream().filter(k -> !deletePrefix || !k.startsWith("p/")).toList());
             java.util.Collections.shuffle(keys, random);
             int ops = 1 + random.nextInt(3);
-            history.addAll(f.write(txn -> {
+            List<Integer> values = new ArrayList<>();  // -1: delete
+            for (int i = 0; i < ops; i++) {
+                values.add(random.nextInt(4) == 0 ? -1 : random.nextInt(1000));
+            }
+            java.util.function.Consumer<WriteTxn> changes = txn -> {
                 for (int i = 0; i < ops; i++) {
                     String key = keys.get(i);
-                    if (random.nextInt(4) == 0) {
+                    if (values.get(i) < 0) {
                         txn.deleteRange(b(key), null, false);
                     } else {
-                        txn.put(b(key), b("v" + random.nextInt(1000)), 0);
+                        txn.put(b(key), b("v" + values.get(i)), 0);
                     }
                 }
                 if (deletePrefix) {
                     txn.deleteRange(b("p/"), b("p0"), false);
                 }
-            }));
-            uncommitted = true;
+            };
+            if (leader != null) {
+                try (WriteTxn txn = leader.beginWrite()) {
+                    changes.accept(txn);
+                    history.addAll(txn.end());
+                }
+            }
+            if (!lagging) {
+                List<Event> events = f.write(changes);
+                if (leader == null) {
+                    history.addAll(events);
+                }
+                uncommitted = true;
+            }
             if (random.nextInt(3) != 0) {
                 commitIfNeeded();
             }
@@ -199,6 +243,46 @@ class WatchModelTest {
                 f.commit();
                 uncommitted = false;
             }
+            if (leader != null) {
+                try {
+                    leader.commit(++leaderIndex, 1);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        /** A compaction of the follower and the leader alike, or of the leader alone while the follower lags. */
+        private void compact() {
+            commitIfNeeded();
+            MvccStore source = leader != null ? leader : f.store;
+            long current = source.currentRevision();
+            long lowest = Math.max(source.compactRevision() + 1, 2);
+            if (current < lowest) {
+                return;
+            }
+            long at = lowest + random.nextInt((int) (current - lowest + 1));
+            compactions.add(at);
+            if (leader != null) {
+                leader.compact(at);
+                commitIfNeeded();
+            }
+            if (!lagging) {
+                f.compact(at);
+            }
+        }
+
+        /** What the server does with a snapshot from the leader. */
+        private void restore() {
+            commitIfNeeded();
+            f.store.beginRestore();
+            try {
+                f.backend.replaceWith(leaderBackend, 1 + random.nextInt(8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            f.store.finishRestore();
+            lagging = false;
         }
 
         private void createWatcher(ModelStream s) {

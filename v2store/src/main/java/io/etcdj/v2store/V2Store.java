@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * {@link #deleteExpiredKeys}. Quorum GETs ({@code quorum=true}) also go through Raft;
  * other GETs and watches are answered locally. Events answer with {@code X-Etcd-Index:
  * etcdIndex} and status 201 when {@link Event#isCreated()}; watches with
- * {@code X-Etcd-Index: startIndex}.
+ * {@code X-Etcd-Index: startIndex}. {@link V2Service} does all of this for the server.
  */
 public final class V2Store {
     /** etcd's {@code defaultVersion}. */
@@ -362,6 +362,21 @@ public final class V2Store {
                 hub.notify(e);
             }
         });
+    }
+
+    /**
+     * The node at {@code nodePath} (with its children, all levels when {@code recursive}, sorted by
+     * key), or null when there is none. Unlike {@link #get}, it leaves the get counters alone: for
+     * the server's own bookkeeping reads (etcd consults its in-memory cluster there, not the store).
+     */
+    NodeExtern peek(String nodePath, boolean recursive) {
+        synchronized (lock) {
+            try {
+                return internalGet(nodePath).load(nodePath, recursive, true, clock.instant());
+            } catch (V2Error missing) {
+                return null;
+            }
+        }
     }
 
     /** Whether any node has a TTL (etcd's server only proposes SYNC requests then). */

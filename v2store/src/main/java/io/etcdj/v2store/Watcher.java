@@ -45,6 +45,14 @@ public final class Watcher {
         return stream;
     }
 
+    /**
+     * Whether the store answered this watch from its history at once: it holds that one event, is
+     * already closed and was never registered.
+     */
+    boolean isFromHistory() {
+        return hub == null;
+    }
+
     /** The next queued event, or null if none is queued now. */
     public synchronized Event poll() {
         return queue.poll();

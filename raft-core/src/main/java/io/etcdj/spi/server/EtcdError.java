@@ -60,6 +60,8 @@ public enum EtcdError {
     CORRUPT(DATA_LOSS, "etcdserver: corrupt cluster"),
     NOT_SUPPORTED_FOR_LEARNER(UNAVAILABLE, "etcdserver: rpc not supported for learner"),
     BAD_LEADER_TRANSFEREE(FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+    /** Not in etcd's gRPC error table, so its gRPC layer sends it with code Unknown. */
+    TIMEOUT_LEADER_TRANSFER(UNKNOWN, "etcdserver: request timed out, leader transfer took too long"),
     /** etcd's range/sort validation in {@code v3rpc/key.go}. */
     INVALID_SORT_OPTION(INVALID_ARGUMENT, "etcdserver: invalid sort option"),
     /** A feature of etcd that etcdj does not implement yet: said plainly instead of a wrong answer. */

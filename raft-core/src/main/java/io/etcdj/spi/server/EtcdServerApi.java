@@ -150,6 +150,49 @@ public interface EtcdServerApi {
     /** The largest request the server accepts ({@code --max-request-bytes}); transports size their frames from it. */
     int maxRequestBytes();
 
+    // ---- the v2 API (etcd's /v2/keys; the HTTP front end parses forms and writes responses)
+
+    /**
+     * A v2 keys request (etcd's {@code etcdserverpb.Request}: GET with {@code wait}/{@code quorum},
+     * PUT, POST, DELETE, with etcd's field meanings). Reads without {@code quorum} are answered
+     * locally, writes and quorum reads go through Raft. Fails with an {@link EtcdException} only for
+     * errors that are not v2 errors (for example the server stopping); v2 errors such as "Key not
+     * found" are a {@link V2Answer.Result} with etcd's status and JSON.
+     */
+    default CompletableFuture<V2Answer> v2(io.etcdj.api.serverpb.V2Request request, RequestContext context) {
+        return notImplemented();
+    }
+
+    /** The etcd version whose API this server implements ("3.4.23"), for {@code /version}. */
+    default String serverVersion() {
+        return "3.4.23";
+    }
+
+    /** The cluster's version ("3.4.0") once the leader decided it, else null ({@code /version} shows "not_decided"). */
+    default String clusterVersion() {
+        return null;
+    }
+
+    /** etcd's {@code /v2/stats/self} JSON (this member's Raft state and traffic). */
+    default CompletableFuture<byte[]> v2SelfStats(RequestContext context) {
+        return notImplemented();
+    }
+
+    /** etcd's {@code /v2/stats/leader} JSON; fails with NOT_LEADER on a follower (etcd answers 403 there). */
+    default CompletableFuture<byte[]> v2LeaderStats(RequestContext context) {
+        return notImplemented();
+    }
+
+    /** The server's metrics in the Prometheus text exposition format, for {@code /metrics}. */
+    default CompletableFuture<byte[]> metrics(RequestContext context) {
+        return notImplemented();
+    }
+
+    /** etcd's {@code /v2/stats/store} JSON. */
+    default CompletableFuture<byte[]> v2StoreStats(RequestContext context) {
+        return notImplemented();
+    }
+
     static <T> CompletableFuture<T> notImplemented() {
         return CompletableFuture.failedFuture(EtcdError.NOT_IMPLEMENTED.exception());
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One bounded queue to one peer, drained in order by its own thread into one long-lived
+ * The bounded message queue to one peer, drained in order by its own thread into one long-lived
  * {@link PeerStreamProtocol#STREAM} call, opened when the first message comes.
  *
  * <p>The thread writes a message only when the call is ready (HTTP/2 flow control), so a slow peer
@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * breaks, or cannot be opened, the queued messages are dropped (Raft resends what matters), the
  * peer is reported unreachable, and offers are refused during a backoff of
  * {@value #MIN_BACKOFF_MILLIS} ms, doubling up to {@value #MAX_BACKOFF_MILLIS} ms while attempts keep
- * failing; the first message after the backoff opens a new stream.
+ * failing; the first message after the backoff opens a new stream. A stream refused because this
+ * member was removed from the cluster is also reported to the {@link RemovalReporter}.
  */
 final class SendLane implements Runnable {
     static final long MIN_BACKOFF_MILLIS = 100;
@@ -30,12 +31,12 @@ final class SendLane implements Runnable {
     private static final System.Logger LOG = System.getLogger(SendLane.class.getName());
 
     private final PeerSender peer;
-    private final String kind;
     private final long clusterId;
     private final long localMemberId;
     private final int maxMessages;
     private final long maxBytes;
     private final UnreachableReporter unreachable;
+    private final RemovalReporter removal;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on a new message, on the call becoming ready or closed, and on close. */
@@ -54,15 +55,15 @@ final class SendLane implements Runnable {
     private boolean active;
     private Thread thread;
 
-    SendLane(PeerSender peer, String kind, long clusterId, long localMemberId, int maxMessages, long maxBytes,
-             UnreachableReporter unreachable) {
+    SendLane(PeerSender peer, long clusterId, long localMemberId, int maxMessages, long maxBytes,
+             UnreachableReporter unreachable, RemovalReporter removal) {
         this.peer = peer;
-        this.kind = kind;
         this.clusterId = clusterId;
         this.localMemberId = localMemberId;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.unreachable = unreachable;
+        this.removal = removal;
     }
 
     void start(Thread thread) {
@@ -118,7 +119,7 @@ final class SendLane implements Runnable {
                     unreachable.report(peer.memberId());
                     continue;
                 }
-                // Outside the lock: serializing a snapshot takes a while and offers must not wait.
+                // Outside the lock: serializing a big append takes a while and offers must not wait.
                 stream.sendMessage(message);
             }
         } catch (InterruptedException e) {
@@ -240,15 +241,18 @@ final class SendLane implements Runnable {
             lock.unlock();
         }
         String member = Long.toHexString(peer.memberId());
-        if (!wasAccepted) {
+        boolean removed = PeerStreamProtocol.isMemberRemoved(status);
+        if (!wasAccepted && !removed) {
             peer.failedOn(channel);
         }
-        if (wasActive) {
-            LOG.log(System.Logger.Level.WARNING, "lost the {0} stream to member {1}: {2}", kind, member, status);
+        if (removed) {
+            removal.refusedBy(peer.memberId());
+        } else if (wasActive) {
+            LOG.log(System.Logger.Level.WARNING, "lost the message stream to member {0}: {1}", member, status);
         } else if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-            LOG.log(System.Logger.Level.ERROR, "member {0} refused the {1} stream: {2}", member, kind, status.getDescription());
+            LOG.log(System.Logger.Level.ERROR, "member {0} refused the message stream: {1}", member, status.getDescription());
         } else {
-            LOG.log(System.Logger.Level.DEBUG, "cannot open the {0} stream to member {1}: {2}", kind, member, status);
+            LOG.log(System.Logger.Level.DEBUG, "cannot open the message stream to member {0}: {1}", member, status);
         }
         unreachable.report(peer.memberId());
     }
@@ -277,7 +281,7 @@ final class SendLane implements Runnable {
                 lock.unlock();
             }
             if (becameActive) {
-                LOG.log(System.Logger.Level.INFO, "the {0} stream to member {1} is open", kind, Long.toHexString(peer.memberId()));
+                LOG.log(System.Logger.Level.INFO, "the message stream to member {0} is open", Long.toHexString(peer.memberId()));
             }
         }
 

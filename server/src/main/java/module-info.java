@@ -9,6 +9,10 @@ module io.etcdj.server {
     requires io.etcdj.wal;
     requires io.etcdj.mvcc;
     requires io.etcdj.lease;
+    requires io.etcdj.v2store;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
     requires java.logging;
 
     exports io.etcdj.server;

@@ -17,6 +17,7 @@ import io.etcdj.raft.MemoryRaftStorage;
 import io.etcdj.raft.RaftConfig;
 import io.etcdj.raft.RawNode;
 import io.etcdj.server.apply.ApplyPipeline;
+import io.etcdj.server.apply.SnapshotFiles;
 import io.etcdj.server.apply.Waiters;
 import io.etcdj.server.config.EtcdConfig;
 import io.etcdj.server.membership.MemberIds;
@@ -49,7 +50,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a member from its configuration: picks the plugins, then either bootstraps a new cluster
@@ -65,8 +68,6 @@ import java.util.concurrent.CompletionException;
 public final class Bootstrap {
     private static final System.Logger LOG = System.getLogger("etcdserver");
     static final String STORE_MARKER = "etcdj-store";
-    /** The peer transport plugin members use among themselves (no flag chooses another yet). */
-    static final String PEER_TRANSPORT = "grpc";
 
     private Bootstrap() {
     }
@@ -90,10 +91,6 @@ public final class Bootstrap {
         if (restart) {
             checkStoreMarker(memberDir, storeProvider.name());
         } else {
-            if (!cfg.isNewCluster()) {
-                throw new StartupException("etcdj: --initial-cluster-state=existing (joining a running cluster) is not "
-                        + "supported yet: multi-member clusters are being built");
-            }
             createPrivateDirectory(cfg.dataDir());
             createPrivateDirectory(memberDir);
             writeStoreMarker(memberDir, storeProvider.name());
@@ -102,6 +99,8 @@ public final class Bootstrap {
         List<String> buckets = new ArrayList<>(MvccStore.BUCKETS);
         buckets.add(Membership.BUCKET);
         buckets.add(Membership.CLUSTER_BUCKET);
+        buckets.add(Membership.REMOVED_BUCKET);
+        buckets.add(io.etcdj.server.apply.V2Persistence.BUCKET);
         buckets.add(Lessor.BUCKET);
         buckets.add(Alarms.BUCKET);
         Files.createDirectories(backendDir);
@@ -175,6 +174,20 @@ public final class Bootstrap {
         }
         long memberId = MemberIds.memberId(localUrls, cfg.initialClusterToken(), null);
         long clusterId = MemberIds.clusterId(members.keySet());
+        List<Member> joinedMembers = null;
+        if (!cfg.isNewCluster()) {
+            // Joining a running cluster: its members and IDs come from the cluster itself (MemberAdd
+            // chose this member's ID), matched with --initial-cluster by peer URLs, as etcd does.
+            io.etcdj.api.etcdserverpb.MemberListResponse remote = fetchExistingCluster(cfg, initial);
+            joinedMembers = assignIds(members.values(), remote);
+            clusterId = remote.getHeader().getClusterId();
+            memberId = 0;
+            for (Member m : joinedMembers) {
+                if (m.getPeerUrlsList().equals(localUrls)) {
+                    memberId = m.getID();
+                }
+            }
+        }
         ServerIdentity identity = new ServerIdentity(memberId, clusterId);
         if (store.consistentIndex() > 0) {
             // Checked before the WAL is created, so a refused start leaves the data dir as it was.
@@ -189,13 +202,16 @@ public final class Bootstrap {
         try {
             MemoryRaftStorage storage = new MemoryRaftStorage();
             RawNode node = new RawNode(raftConfig(cfg, memberId, storage, 0));
-            List<ConfChange> changes = new ArrayList<>();
-            for (Member m : members.values()) {
-                changes.add(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(m.getID())
-                        .setContext(m.toByteString()).build());
+            if (joinedMembers == null) {
+                List<ConfChange> changes = new ArrayList<>();
+                for (Member m : members.values()) {
+                    changes.add(ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(m.getID())
+                            .setContext(m.toByteString()).build());
+                }
+                node.bootstrap(changes);
             }
-            node.bootstrap(changes);
-            return assemble(cfg, identity, parts, wal, storage, node, 0);
+            // A joining member starts with an empty log: the leader sends it the log or a snapshot.
+            return assemble(cfg, identity, parts, wal, storage, node, 0, joinedMembers);
         } catch (IOException | RuntimeException e) {
             // Release the WAL (its lock and this JVM's claim on the directory) so a retry can open it.
             try {
@@ -233,19 +249,26 @@ public final class Bootstrap {
                     Long.toHexString(identity.memberId()), Long.toHexString(identity.clusterId()),
                     contents.hardState().getCommit());
             RawNode node = new RawNode(raftConfig(cfg, identity.memberId(), storage, snapshotIndex));
-            return assemble(cfg, identity, parts, opened.wal(), storage, node, snapshotIndex);
+            return assemble(cfg, identity, parts, opened.wal(), storage, node, snapshotIndex, null);
         } catch (IOException | RuntimeException e) {
             opened.wal().close();
             throw e;
         }
     }
 
+    /**
+     * @param joinedMembers for a member joining a running cluster, the members the cluster told it
+     *                      of (its peers until the log or a snapshot brings the membership); else null
+     */
     private static Started assemble(EtcdConfig cfg, ServerIdentity identity, Parts parts, Wal wal,
-                                    MemoryRaftStorage storage, RawNode node, long snapshotIndex) throws IOException {
+                                    MemoryRaftStorage storage, RawNode node, long snapshotIndex,
+                                    List<Member> joinedMembers) throws IOException {
         Backend backend = parts.backend();
         MvccStore store = parts.store();
         Lessor lessor = parts.lessor();
-        if (store.consistentIndex() < snapshotIndex) {
+        SnapshotFiles snapshotFiles = new SnapshotFiles(backend, parts.buckets(), cfg.dataDir().resolve("member").resolve("snap"));
+        java.nio.file.Path pendingSnapshot = snapshotFiles.pendingRestore(store.consistentIndex(), snapshotIndex);
+        if (store.consistentIndex() < snapshotIndex && pendingSnapshot == null) {
             throw new StartupException("etcdj: the backend has applied index " + store.consistentIndex()
                     + " but the WAL snapshot is at " + snapshotIndex + ": the backend lost data it had synced");
         }
@@ -260,27 +283,36 @@ public final class Bootstrap {
         }
         Membership membership;
         Alarms alarms;
+        io.etcdj.v2store.V2Service v2 = new io.etcdj.v2store.V2Service(java.time.InstantSource.system());
         try (ReadView view = backend.readView()) {
             membership = Membership.load(identity.clusterId(), view);
             alarms = Alarms.load(view);
+            io.etcdj.server.apply.V2Persistence.load(view, v2);
         }
         Waiters waiters = new Waiters();
         KvApplier kv = new KvApplier(store, lessor::exists);
+        MembershipChanges membershipChanges = new MembershipChanges(identity.memberId());
         ApplyPipeline applier = new ApplyPipeline(store, backend, kv, membership, lessor, alarms, cfg.electionTimeout(),
                 waiters, (role, leader, term) -> {
             if (leader != 0) {
                 System.getLogger("raft").log(System.Logger.Level.INFO, "raft.node: {0} elected leader {1} at term {2}",
                         Long.toHexString(identity.memberId()), Long.toHexString(leader), term);
             }
-        });
-        // A member alone in its group talks to nobody; otherwise Raft traffic goes through the peer transport.
-        // TODO(runtime membership changes): a single member that later gets peers through MemberAdd has no transport.
-        boolean alone = membership.members().size() <= 1 && groupSize(node) <= 1;
-        PeerTransportProvider peerProvider = alone ? null : Providers.select(
-                Providers.installed(ServiceLoader.load(PeerTransportProvider.class)), "peer transport", PEER_TRANSPORT);
+        }, membershipChanges, ApplyPipeline.DEFAULT_MAX_LEARNERS, v2);
+        // Every member serves its peer URLs (as etcd does, even alone): a member added later needs them.
+        PeerTransportProvider peerProvider = peerTransportProvider(cfg);
         RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),
-                cfg.snapshotCount(), snapshotIndex, alone ? null : handler -> peerProvider.create(
+                cfg.snapshotCount(), snapshotIndex, handler -> peerProvider.create(
                         new PeerTransportConfig(identity.memberId(), identity.clusterId(), cfg.listenPeerUrls(), handler)));
+        applier.enableSnapshots(snapshotFiles);
+        if (pendingSnapshot != null) {
+            // The WAL took a snapshot from the leader but the backend restore did not finish: finish it.
+            LOG.log(System.Logger.Level.WARNING, "finishing the restore of snapshot {0} interrupted by a stop", pendingSnapshot);
+            applier.restoreSnapshot(pendingSnapshot, io.etcdj.api.raftpb.SnapshotMetadata.newBuilder()
+                    .setIndex(snapshotIndex).build());
+            java.nio.file.Files.deleteIfExists(pendingSnapshot);
+        }
+        membershipChanges.raft = raft;
         if (cfg.initialElectionTickAdvance()) {
             raft.advanceInitialElectionTicks(cfg.electionTicks() - 2);
         }
@@ -294,11 +326,12 @@ public final class Bootstrap {
         long quota = cfg.quotaBackendBytes() < 0 ? 0 : quotaBytes(cfg);
         EtcdServer server = new EtcdServer(identity, backend, wal, store, kv, membership, lessor, alarms, watchHub,
                 parts.buckets(), cfg.dataDir().resolve("member").resolve("snap-spool"), quota, waiters, raft, applier,
-                maxRequestBytes, Math.toIntExact(cfg.maxTxnOps()), requestTimeout(cfg));
+                maxRequestBytes, Math.toIntExact(cfg.maxTxnOps()), requestTimeout(cfg),
+                cfg.get(io.etcdj.server.config.Flags.STRICT_RECONFIG_CHECK), cfg.heartbeatInterval().toMillis(), v2);
         // Serve nothing before the replay: until then reads would miss committed writes, and a new
         // member's list would be empty.
         PeerTransport peers = raft.peers();
-        if (peers != null) {
+        {
             try {
                 peers.start();  // before the loop: what arrives meanwhile waits in the loop's queue
             } catch (IOException | RuntimeException e) {
@@ -317,21 +350,139 @@ public final class Bootstrap {
             failure.initCause(e.getCause());
             throw failure;
         }
-        if (peers != null) {
-            // The replay applied the membership in the log (a new member's initial cluster included).
-            for (Member m : membership.members()) {
-                if (m.getID() != identity.memberId()) {
-                    peers.addPeer(m.getID(), m.getPeerUrlsList().stream().map(URI::create).toList());
-                }
-            }
-        }
+        // The replay applied the membership in the log (a new member's initial cluster included); a
+        // joining member knows its peers from the cluster it asked. Later changes come through the apply step.
+        membershipChanges.attach(joinedMembers != null ? joinedMembers : membership.members());
         return new Started(server, raft);
     }
 
-    /** Voters and learners the node knows of (from the bootstrap entries or a snapshot; 0 before a replay). */
-    private static int groupSize(RawNode node) {
-        var cs = node.confState();
-        return cs.getVotersCount() + cs.getLearnersCount();
+    /**
+     * Keeps the peer transport in step with applied membership changes, and stops a member that was
+     * removed. Changes applied during the start-up replay only matter through the membership they
+     * leave, which {@link #attach} connects to.
+     */
+    private static final class MembershipChanges implements ApplyPipeline.MembershipListener {
+        /** etcd's delay between applying its own removal and stopping. */
+        private static final long REMOVED_STOP_DELAY_MILLIS = 1_000;
+        private final long localId;
+        private final java.util.Set<Long> connected = new java.util.HashSet<>();
+        volatile RaftLoop raft;
+        private boolean attached;
+
+        MembershipChanges(long localId) {
+            this.localId = localId;
+        }
+
+        synchronized void attach(List<Member> members) {
+            attached = true;
+            for (Member m : members) {
+                connect(m);
+            }
+        }
+
+        private void connect(Member m) {
+            if (m.getID() != localId && connected.add(m.getID())) {
+                raft.peers().addPeer(m.getID(), urls(m));
+            }
+        }
+
+        private static List<URI> urls(Member m) {
+            return m.getPeerUrlsList().stream().map(URI::create).toList();
+        }
+
+        @Override
+        public synchronized void changed(ConfChangeType type, long memberId, Member member) {
+            RaftLoop loop = raft;
+            if (memberId == localId) {
+                if (type == ConfChangeType.ConfChangeRemoveNode && loop != null) {
+                    LOG.log(System.Logger.Level.WARNING, "the member has been permanently removed from the cluster");
+                    // As etcd (stopWithDelay, 1 s): keep talking a little longer, so that the others
+                    // learn the removal committed — a removed leader's last heartbeats carry it.
+                    CompletableFuture.delayedExecutor(REMOVED_STOP_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                            .execute(loop::stopRemoved);
+                }
+                return;
+            }
+            if (!attached) {
+                return;
+            }
+            switch (type) {
+                case ConfChangeAddNode, ConfChangeAddLearnerNode -> connect(member);
+                case ConfChangeRemoveNode -> {
+                    if (connected.remove(memberId)) {
+                        loop.peers().removePeer(memberId);
+                    }
+                }
+                case ConfChangeUpdateNode -> {
+                    if (connected.add(memberId)) {
+                        loop.peers().addPeer(memberId, urls(member));
+                    } else {
+                        loop.peers().updatePeer(memberId, urls(member));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static PeerTransportProvider peerTransportProvider(EtcdConfig cfg) {
+        return Providers.select(Providers.installed(ServiceLoader.load(PeerTransportProvider.class)),
+                "--peer-transport", cfg.get(io.etcdj.server.config.Flags.PEER_TRANSPORT));
+    }
+
+    /**
+     * etcd's GetClusterFromRemotePeers: asks the other members of --initial-cluster, in turn, for
+     * the cluster's members and ID.
+     */
+    private static io.etcdj.api.etcdserverpb.MemberListResponse fetchExistingCluster(
+            EtcdConfig cfg, Map<String, List<URI>> initial) throws IOException {
+        PeerTransportProvider provider = peerTransportProvider(cfg);
+        List<String> tried = new ArrayList<>();
+        for (var e : initial.entrySet()) {
+            if (e.getKey().equals(cfg.name())) {
+                continue;
+            }
+            for (URI url : e.getValue()) {
+                tried.add(url.toString());
+                try {
+                    byte[] answer = provider.call(url, io.etcdj.server.membership.PeerCalls.MEMBERS, new byte[0],
+                            Duration.ofSeconds(2));
+                    return io.etcdj.api.etcdserverpb.MemberListResponse.parseFrom(
+                            io.etcdj.server.membership.PeerCalls.decode(answer));
+                } catch (IOException | RuntimeException failure) {
+                    LOG.log(System.Logger.Level.WARNING, "could not get cluster response from {0}: {1}", url,
+                            failure.getMessage());
+                }
+            }
+        }
+        throw new StartupException("cannot fetch cluster info from peer urls: could not retrieve cluster information "
+                + "from the given URLs " + tried);
+    }
+
+    /** etcd's ValidateClusterAndAssignIDs: the same members by peer URLs, with the cluster's IDs. */
+    private static List<Member> assignIds(java.util.Collection<Member> local,
+                                          io.etcdj.api.etcdserverpb.MemberListResponse remote) throws StartupException {
+        if (remote.getMembersCount() != local.size()) {
+            throw new StartupException("error validating peerURLs " + remote.getMembersList().stream()
+                    .map(m -> m.getPeerURLsList().toString()).toList() + ": member count is unequal");
+        }
+        List<Member> assigned = new ArrayList<>();
+        for (io.etcdj.api.etcdserverpb.Member em : remote.getMembersList()) {
+            List<String> urls = em.getPeerURLsList().stream().sorted().toList();
+            Member match = null;
+            for (Member lm : local) {
+                if (lm.getPeerUrlsList().equals(urls)) {
+                    match = lm;
+                }
+            }
+            if (match == null) {
+                throw new StartupException("error validating peerURLs: PeerURLs: no match found for existing member ("
+                        + Long.toHexString(em.getID()) + ", " + urls + ")");
+            }
+            assigned.add(match.toBuilder().setID(em.getID()).setIsLearner(em.getIsLearner()).build());
+        }
+        return assigned;
     }
 
     /** etcd's ReqTimeout: 5 s plus twice the election timeout. */

@@ -104,11 +104,19 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     /** Bound on lease revokes in flight from the expiry loop (etcd's maxPendingRevokes). */
     static final int MAX_PENDING_REVOKES = 16;
     private final java.util.concurrent.Semaphore pendingRevokes = new java.util.concurrent.Semaphore(MAX_PENDING_REVOKES);
+    private final io.etcdj.server.membership.MemberService members;
+    private final long tickMillis;
+    private final java.time.Instant startTime = java.time.Instant.now();
+    private final io.etcdj.server.stats.ServerMetrics metrics;
+    private final io.etcdj.v2store.V2Service v2;
 
     EtcdServer(ServerIdentity identity, Backend backend, Wal wal, MvccStore store, KvApplier kv, Membership membership,
                Lessor lessor, Alarms alarms, WatchHub watchHub, List<String> buckets, Path snapshotSpoolDir,
                long quotaBytes, Waiters waiters, RaftLoop raft, ApplyPipeline applier, int maxRequestBytes,
-               int maxTxnOps, Duration requestTimeout) {
+               int maxTxnOps, Duration requestTimeout, boolean strictReconfigCheck, long tickMillis,
+               io.etcdj.v2store.V2Service v2) {
+        this.v2 = v2;
+        this.tickMillis = tickMillis;
         this.identity = identity;
         this.backend = backend;
         this.wal = wal;
@@ -134,6 +142,18 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         // Proposals the node took before the loop stopped will never be applied now: tell their callers.
         raft.terminated().thenRun(() -> waiters.failAll(EtcdError.STOPPED.exception()));
         leaseExpiry.scheduleWithFixedDelay(this::revokeExpiredLeases, 500, 500, TimeUnit.MILLISECONDS);
+        long sync = io.etcdj.v2store.V2Requests.SYNC_INTERVAL.toMillis();
+        leaseExpiry.scheduleWithFixedDelay(this::expireV2Keys, sync, sync, TimeUnit.MILLISECONDS);
+        this.members = new io.etcdj.server.membership.MemberService(identity.memberId(), membership, raft, waiters,
+                requestIds::incrementAndGet, () -> header(store.currentRevision()).toBuilder().clearRevision().build(),
+                strictReconfigCheck, requestTimeout, () -> System.currentTimeMillis() / 1000);
+        raft.setPeerServices(new PeerServices());
+        this.metrics = new io.etcdj.server.stats.ServerMetrics(
+                () -> raft.leader() != 0 ? 1 : 0, () -> raft.leader() == identity.memberId() ? 1 : 0,
+                raft::committedIndex, raft::appliedIndex, () -> backend.stats().sizeBytes(),
+                () -> backend.stats().sizeInUseBytes(), store::currentRevision);
+        raft.setMetrics(metrics);
+        applier.setMetrics(metrics);
         this.locks = new io.etcdj.server.concurrency.LockService(this, callerExecutor);
         this.elections = new io.etcdj.server.concurrency.ElectionService(this, callerExecutor);
     }
@@ -153,6 +173,84 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "lease expiry round failed; retrying", e);
         }
+    }
+
+    /** etcd's v2 TTL expiry: the leader proposes a SYNC with its clock while the v2 store has TTL keys. */
+    private void expireV2Keys() {
+        try {
+            if (raft.leader() == identity.memberId() && v2.hasTtlKeys()) {
+                this.<Object>propose(InternalRaftRequest.newBuilder().setV2(
+                        io.etcdj.v2store.V2Requests.sync(0, java.time.Instant.now())));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "v2 expiry round failed; retrying", e);
+        }
+    }
+
+    // ---- v2
+
+    @Override
+    public CompletableFuture<io.etcdj.spi.server.V2Answer> v2(io.etcdj.api.serverpb.V2Request request,
+                                                              RequestContext context) {
+        switch (io.etcdj.v2store.V2Requests.route(request)) {
+            case PROPOSE -> {
+                return toCaller(this.<io.etcdj.spi.server.V2Answer>propose(InternalRaftRequest.newBuilder()
+                        .setV2(io.etcdj.v2store.V2Requests.forProposal(request))));
+            }
+            case WATCH -> {
+                return serveLocally(() -> v2.watch(request, raft.committedIndex(), raft.term()));
+            }
+            default -> {
+                return serveLocally(() -> v2.read(request, raft.committedIndex(), raft.term()));
+            }
+        }
+    }
+
+    @Override
+    public String serverVersion() {
+        return Versions.ETCD_VERSION;
+    }
+
+    @Override
+    public String clusterVersion() {
+        return membership.clusterVersion();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> v2SelfStats(RequestContext context) {
+        var self = membership.member(identity.memberId());
+        String state = switch (raft.role()) {
+            case LEADER -> "StateLeader";
+            case CANDIDATE -> "StateCandidate";
+            case PRE_CANDIDATE -> "StatePreCandidate";
+            default -> "StateFollower";
+        };
+        var stats = raft.peerStats();
+        String json = io.etcdj.server.stats.V2StatsJson.self(new io.etcdj.server.stats.V2StatsJson.Self(
+                self == null ? "" : self.getName(), identity.memberId(), state, startTime, raft.leader(),
+                raft.leaderSince(), java.time.Instant.now(), stats.receivedAppends(), stats.sentAppends()));
+        return CompletableFuture.completedFuture(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> v2LeaderStats(RequestContext context) {
+        if (raft.leader() != identity.memberId()) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+        }
+        var followers = new java.util.TreeMap<>(raft.peerStats().followers());
+        followers.keySet().removeIf(id -> membership.member(id) == null);
+        String json = io.etcdj.server.stats.V2StatsJson.leader(identity.memberId(), followers);
+        return CompletableFuture.completedFuture(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> metrics(RequestContext context) {
+        return CompletableFuture.completedFuture(metrics.scrape());
+    }
+
+    @Override
+    public CompletableFuture<byte[]> v2StoreStats(RequestContext context) {
+        return serveLocally(v2::storeStatsJson);
     }
 
     public ServerIdentity identity() {
@@ -506,13 +604,33 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     @Override
     public CompletableFuture<LeaseKeepAliveResponse> leaseKeepAlive(LeaseKeepAliveRequest request,
                                                                     RequestContext context) {
-        return toCaller(lessor.renew(request.getID()).thenApply(ttl -> LeaseKeepAliveResponse.newBuilder()
-                .setHeader(header(store.currentRevision())).setID(request.getID()).setTTL(ttl).build()));
+        if (!lessor.isPrimary() && raft.leader() != identity.memberId()) {
+            return toCaller(forwardToLeader(io.etcdj.server.membership.PeerCalls.LEASE_KEEPALIVE, request,
+                    LeaseKeepAliveResponse.parser()).thenApply(r -> r.toBuilder()
+                    .setHeader(header(store.currentRevision())).build()));
+        }
+        return toCaller(leaseKeepAliveHere(request));
+    }
+
+    /** A keep-alive on this member's lessor (the leader's, or a forwarded one). */
+    private CompletableFuture<LeaseKeepAliveResponse> leaseKeepAliveHere(LeaseKeepAliveRequest request) {
+        return lessor.renew(request.getID()).thenApply(ttl -> LeaseKeepAliveResponse.newBuilder()
+                .setHeader(header(store.currentRevision())).setID(request.getID()).setTTL(ttl).build());
     }
 
     @Override
     public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest request,
                                                                       RequestContext context) {
+        if (!lessor.isPrimary() && raft.leader() != identity.memberId() && raft.peers() != null) {
+            return toCaller(forwardToLeader(io.etcdj.server.membership.PeerCalls.LEASE_TIMETOLIVE, request,
+                    LeaseTimeToLiveResponse.parser()).thenApply(r -> r.toBuilder()
+                    .setHeader(header(store.currentRevision())).build()));
+        }
+        return leaseTimeToLiveHere(request);
+    }
+
+    /** Time-to-live from this member's lessor (the leader's, or a forwarded request). */
+    private CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLiveHere(LeaseTimeToLiveRequest request) {
         return serveLocally(() -> {
             LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
                     .setHeader(header(store.currentRevision())).setID(request.getID());
@@ -590,14 +708,178 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     @Override
     public CompletableFuture<MemberListResponse> memberList(MemberListRequest request, RequestContext context) {
         // etcd's cluster service fills the header without a revision (v3rpc/member.go).
-        MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(header(store.currentRevision())
-                .toBuilder().clearRevision());
-        for (var m : membership.members()) {
-            b.addMembers(io.etcdj.api.etcdserverpb.Member.newBuilder().setID(m.getID()).setName(m.getName())
-                    .addAllPeerURLs(m.getPeerUrlsList()).addAllClientURLs(m.getClientUrlsList())
-                    .setIsLearner(m.getIsLearner()));
+        return members.list();
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.etcdserverpb.MemberAddResponse> memberAdd(
+            io.etcdj.api.etcdserverpb.MemberAddRequest request, RequestContext context) {
+        return toCaller(members.add(request));
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.etcdserverpb.MemberRemoveResponse> memberRemove(
+            io.etcdj.api.etcdserverpb.MemberRemoveRequest request, RequestContext context) {
+        return toCaller(members.remove(request));
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.etcdserverpb.MemberUpdateResponse> memberUpdate(
+            io.etcdj.api.etcdserverpb.MemberUpdateRequest request, RequestContext context) {
+        return toCaller(members.update(request));
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.etcdserverpb.MemberPromoteResponse> memberPromote(
+            io.etcdj.api.etcdserverpb.MemberPromoteRequest request, RequestContext context) {
+        return toCaller(members.promote(request));
+    }
+
+    @Override
+    public CompletableFuture<io.etcdj.api.etcdserverpb.MoveLeaderResponse> moveLeader(
+            io.etcdj.api.etcdserverpb.MoveLeaderRequest request, RequestContext context) {
+        if (raft.leader() != identity.memberId()) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
         }
-        return CompletableFuture.completedFuture(b.build());
+        return toCaller(transferLeadership(request.getTargetID(), requestTimeout).thenApply(ok ->
+                io.etcdj.api.etcdserverpb.MoveLeaderResponse.newBuilder().setHeader(header(store.currentRevision())).build()));
+    }
+
+    /** etcd's MoveLeader: asks Raft to hand over, then waits (a tick at a time) for the transferee to lead. */
+    private CompletableFuture<Void> transferLeadership(long transferee, Duration timeout) {
+        var target = membership.member(transferee);
+        if (target == null || target.getIsLearner()) {
+            return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} starts leadership transfer from {0} to {1}",
+                Long.toHexString(identity.memberId()), Long.toHexString(transferee));
+        long start = System.nanoTime();
+        raft.transferLeadership(transferee);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pollLeader(transferee, start + timeout.toNanos(), done);
+        return done.thenRun(() -> LOG.log(System.Logger.Level.INFO, "{0} finished leadership transfer to {1} (took {2} ms)",
+                Long.toHexString(identity.memberId()), Long.toHexString(transferee),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+
+    private void pollLeader(long transferee, long deadlineNanos, CompletableFuture<Void> done) {
+        if (raft.leader() == transferee) {
+            done.complete(null);
+        } else if (System.nanoTime() - deadlineNanos > 0 || raft.terminated().isDone()) {
+            done.completeExceptionally(EtcdError.TIMEOUT_LEADER_TRANSFER.exception());
+        } else {
+            CompletableFuture.delayedExecutor(tickMillis, TimeUnit.MILLISECONDS)
+                    .execute(() -> pollLeader(transferee, deadlineNanos, done));
+        }
+    }
+
+    /**
+     * etcd's TransferLeadership on a graceful stop: a leader of several voters hands over to the
+     * voter with the longest log among those it heard from recently, so the cluster need not wait
+     * an election timeout. Best effort: a failure only means the others elect as after a crash.
+     */
+    private void handOverLeadershipBeforeStopping() {
+        if (raft.leader() != identity.memberId()) {
+            return;
+        }
+        try {
+            var status = raft.status().get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long best = 0;
+            long bestMatch = -1;
+            for (var m : membership.members()) {
+                var p = status.progress().get(m.getID());
+                if (m.getID() != identity.memberId() && !m.getIsLearner() && p != null && p.recentActive()
+                        && p.match() > bestMatch) {
+                    best = m.getID();
+                    bestMatch = p.match();
+                }
+            }
+            if (best == 0) {
+                LOG.log(System.Logger.Level.INFO, "skipped leadership transfer: no other voting member is connected");
+                return;
+            }
+            // Two election timeouts (etcd waits its whole request timeout): a transferee that went
+            // away meanwhile should not hold up the stop for long.
+            Duration wait = requestTimeout.minusSeconds(5);
+            transferLeadership(best, wait).get(wait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "leadership transfer before stopping failed: {0}", e.getMessage());
+        }
+    }
+
+    /** True when this member is a learner (etcd then refuses most client requests). */
+    public boolean isLearner() {
+        var self = membership.member(identity.memberId());
+        return self != null && self.getIsLearner();
+    }
+
+    /** The server's side of the peer transport: removed members, and requests forwarded by peers. */
+    private final class PeerServices implements RaftLoop.PeerServices {
+        @Override
+        public boolean isRemoved(long memberId) {
+            return membership.isRemoved(memberId);
+        }
+
+        @Override
+        public void removedFromCluster() {
+            LOG.log(System.Logger.Level.WARNING, "a peer reports that this member was removed from the cluster");
+            raft.stopRemoved();
+        }
+
+        @Override
+        public byte[] serve(String method, byte[] request) throws IOException {
+            CompletableFuture<? extends com.google.protobuf.MessageLite> answer = switch (method) {
+                case io.etcdj.server.membership.PeerCalls.MEMBERS -> members.list();
+                case io.etcdj.server.membership.PeerCalls.PROMOTE ->
+                        members.promoteOnLeader(java.nio.ByteBuffer.wrap(request).getLong());
+                case io.etcdj.server.membership.PeerCalls.LEASE_KEEPALIVE ->
+                        leaseKeepAliveHere(LeaseKeepAliveRequest.parseFrom(request));
+                case io.etcdj.server.membership.PeerCalls.LEASE_TIMETOLIVE ->
+                        leaseTimeToLiveHere(LeaseTimeToLiveRequest.parseFrom(request));
+                default -> throw new IOException("etcdserver: unknown peer request " + method);
+            };
+            try {
+                return io.etcdj.server.membership.PeerCalls.ok(
+                        answer.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).toByteArray());
+            } catch (java.util.concurrent.ExecutionException e) {
+                return io.etcdj.server.membership.PeerCalls.failure(e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                return io.etcdj.server.membership.PeerCalls.error(EtcdError.TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+    }
+
+    /**
+     * Sends a lease request to the leader when this member's lessor is not primary (etcd forwards
+     * keep-alives and time-to-live over peer HTTP), and decodes the leader's answer.
+     */
+    private <T extends com.google.protobuf.MessageLite> CompletableFuture<T> forwardToLeader(
+            String method, com.google.protobuf.MessageLite request, com.google.protobuf.Parser<T> parser) {
+        long leader = raft.leader();
+        if (leader == 0) {
+            return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
+        }
+        if (raft.peers() == null || leader == identity.memberId()) {
+            return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+        }
+        return raft.peers().call(leader, method, request.toByteArray())
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((answer, failure) -> {
+                    if (failure != null) {
+                        Throwable t = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        throw t instanceof TimeoutException ? EtcdError.TIMEOUT.exception()
+                                : EtcdError.TIMEOUT_DUE_TO_CONNECTION_LOST.exception();
+                    }
+                    try {
+                        return parser.parseFrom(io.etcdj.server.membership.PeerCalls.decode(answer));
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw EtcdError.UNHEALTHY.exception();
+                    }
+                });
     }
 
     @Override
@@ -619,14 +901,17 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
             return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
         }
         CompletableFuture<Object> applied = waiters.register(id);
+        metrics.proposalPending(1);
         raft.propose(data).whenComplete((ok, failure) -> {
             if (failure != null) {
                 waiters.fail(id, failure);
             }
         });
         return withTimeout(applied).whenComplete((r, failure) -> {
+            metrics.proposalPending(-1);
             if (failure != null) {
                 waiters.cancel(id);
+                metrics.proposalFailed();
             }
         }).thenApply(r -> (T) r);
     }
@@ -686,6 +971,7 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+        handOverLeadershipBeforeStopping();
         locks.close();
         elections.close();
         leaseExpiry.shutdownNow();

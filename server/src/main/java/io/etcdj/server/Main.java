@@ -23,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  * other failure to start.
  */
 public final class Main {
+    /** The client transport plugin that serves etcd's HTTP API (v2, JSON gateway, health, metrics). */
+    private static final String HTTP_TRANSPORT = "http";
+
     private Main() {
     }
 
@@ -58,17 +61,33 @@ public final class Main {
         for (String warning : cfg.warnings()) {
             log.log(System.Logger.Level.WARNING, warning);
         }
-        Bootstrap.Started started = null;
+        Bootstrap.Started starting = null;
         ClientTransport transport = null;
+        ClientTransport httpFace = null;
         try {
-            started = Bootstrap.start(cfg);
-            EtcdServer server = started.server();
+            starting = Bootstrap.start(cfg);
+            EtcdServer server = starting.server();
             List<String> clientUrls = cfg.advertiseClientUrls().stream().map(URI::toString).toList();
             server.publish(cfg.name(), clientUrls).get(60, TimeUnit.SECONDS);
-            ClientTransportProvider transportProvider = Providers.select(
-                    Providers.installed(ServiceLoader.load(ClientTransportProvider.class)), "--transport", cfg.transport());
-            transport = transportProvider.create(new ClientTransportConfig(cfg.listenClientUrls(), server,
-                    cfg.get(io.etcdj.server.config.Flags.MAX_CONCURRENT_STREAMS)));
+            List<ClientTransportProvider> installed = Providers.installed(ServiceLoader.load(ClientTransportProvider.class));
+            ClientTransportProvider transportProvider = Providers.select(installed, "--transport", cfg.transport());
+            long maxStreams = cfg.get(io.etcdj.server.config.Flags.MAX_CONCURRENT_STREAMS);
+            // etcd serves gRPC and HTTP/1.1 (v2 keys, JSON gateway, /health, /metrics) on one port:
+            // when the http plugin is installed beside another client transport, it serves on loopback
+            // and the other hands it every connection that is not its own protocol.
+            java.net.InetSocketAddress httpFallback = null;
+            if (!transportProvider.name().equals(HTTP_TRANSPORT)) {
+                for (ClientTransportProvider p : installed) {
+                    if (p.name().equals(HTTP_TRANSPORT)) {
+                        httpFace = p.create(new ClientTransportConfig(List.of(URI.create("http://127.0.0.1:0")), server,
+                                maxStreams));
+                        httpFace.start();
+                        httpFallback = httpFace.boundAddresses().get(0);
+                    }
+                }
+            }
+            transport = transportProvider.create(new ClientTransportConfig(cfg.listenClientUrls(), server, maxStreams,
+                    httpFallback));
             transport.start();
             System.Logger embed = System.getLogger("embed");
             embed.log(System.Logger.Level.INFO, "ready to serve client requests");
@@ -84,24 +103,44 @@ public final class Main {
             if (transport != null) {
                 transport.close();
             }
-            if (started != null) {
-                started.server().close();
+            if (httpFace != null) {
+                httpFace.close();
+            }
+            if (starting != null) {
+                starting.server().close();
             }
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        Bootstrap.Started started = starting;
         EtcdServer server = started.server();
         ClientTransport serving = transport;
+        ClientTransport servingHttp = httpFace;
         AutoCompactor compactor = "revision".equals(cfg.autoCompactionMode())
                 ? AutoCompactor.revision(server, server::currentRevision, cfg.autoCompactionRevisions())
                 : AutoCompactor.periodic(server, server::currentRevision, cfg.autoCompactionPeriod());
+        started.raft().terminated().thenRun(() -> {
+            if (started.raft().removed()) {
+                // etcd 3.4: the server stops, says the data dir must go, and exits 0 so that a
+                // supervisor's Restart=on-failure does not bring the removed member back in a loop.
+                System.getLogger("etcdserver").log(System.Logger.Level.ERROR,
+                        "the member has been permanently removed from the cluster");
+                System.getLogger("etcdserver").log(System.Logger.Level.INFO,
+                        "the data-dir used by this member must be removed.");
+                Thread exit = new Thread(() -> System.exit(0), "etcdj-removed-exit");
+                exit.start();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.log(System.Logger.Level.INFO, "received terminated signal, shutting down...");
             if (compactor != null) {
                 compactor.close();
             }
             serving.close();
+            if (servingHttp != null) {
+                servingHttp.close();
+            }
             server.close();
             stopped.countDown();
         }, "etcdj-shutdown"));

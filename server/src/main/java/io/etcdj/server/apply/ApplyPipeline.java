@@ -59,6 +59,13 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
     private final List<Runnable> afterCommit = new ArrayList<>();
     private volatile RaftRole role = RaftRole.FOLLOWER;
     private final RoleListener roleListener;
+    private final MembershipListener membershipListener;
+    private final int maxLearners;
+    private final io.etcdj.v2store.V2Service v2;
+    /** Set when the v2 store changed in the current batch: it is saved whole with the batch. */
+    private boolean v2Dirty;
+    private SnapshotFiles snapshotFiles;
+    private volatile io.etcdj.server.stats.ServerMetrics metrics;
 
     /** Told (on the Raft thread) when this member's role changes; must not block. */
     public interface RoleListener {
@@ -66,11 +73,26 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
     }
 
     /**
+     * Told (on the Raft thread, after the backend commit) of an applied membership change, to
+     * connect or disconnect the peer, or to stop when this member was removed; must not block.
+     *
+     * @param member the member after the change; null when it was removed
+     */
+    public interface MembershipListener {
+        void changed(ConfChangeType type, long memberId, Member member);
+    }
+
+    /** etcd 3.4's limit on learners in a cluster (its maxLearners). */
+    public static final int DEFAULT_MAX_LEARNERS = 1;
+
+    /**
      * @param leasePromotionExtend added to every lease's TTL when this member becomes leader (etcd
      *                             passes the election timeout), so leases do not expire during the handover
      */
     public ApplyPipeline(MvccStore store, Backend backend, KvApplier kv, Membership membership, Lessor lessor,
-                         Alarms alarms, Duration leasePromotionExtend, Waiters waiters, RoleListener roleListener) {
+                         Alarms alarms, Duration leasePromotionExtend, Waiters waiters, RoleListener roleListener,
+                         MembershipListener membershipListener, int maxLearners, io.etcdj.v2store.V2Service v2) {
+        this.v2 = v2;
         this.store = store;
         this.backend = backend;
         this.kv = kv;
@@ -80,10 +102,69 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         this.leasePromotionExtend = leasePromotionExtend;
         this.waiters = waiters;
         this.roleListener = roleListener;
+        this.membershipListener = membershipListener;
+        this.maxLearners = maxLearners;
     }
 
     public RaftRole role() {
         return role;
+    }
+
+    /** Where backend commit latency is recorded; before the Raft loop starts. */
+    public void setMetrics(io.etcdj.server.stats.ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Wires snapshot exchange with other members; before the Raft loop starts. */
+    public void enableSnapshots(SnapshotFiles files) {
+        this.snapshotFiles = files;
+    }
+
+    @Override
+    public RaftLoop.SnapshotSource snapshotSource() throws IOException {
+        if (snapshotFiles == null) {
+            throw new IOException("etcdserver: snapshots are not enabled");
+        }
+        return snapshotFiles.source();
+    }
+
+    @Override
+    public java.nio.file.Path receiveSnapshot(io.etcdj.api.raftpb.SnapshotMetadata metadata, java.io.InputStream data,
+                                              long size) throws IOException {
+        if (snapshotFiles == null) {
+            throw new IOException("etcdserver: snapshots are not enabled");
+        }
+        return snapshotFiles.receive(metadata, data, size);
+    }
+
+    /**
+     * Replaces the backend with a snapshot's data (etcd's applySnapshot) and rebuilds everything
+     * derived from it: reads wait meanwhile (the store's restore), leases are reloaded before the
+     * key index re-attaches them, watchers catch up from the new history, and membership, alarms
+     * and the v2 store are reloaded. The backend must then be at exactly the snapshot's index.
+     */
+    @Override
+    public void restoreSnapshot(java.nio.file.Path file, io.etcdj.api.raftpb.SnapshotMetadata metadata) throws IOException {
+        store.beginRestore();
+        try {
+            snapshotFiles.restoreBackend(file);
+        } finally {
+            try (io.etcdj.spi.store.ReadView view = backend.readView()) {
+                lessor.restore(view, leasePromotionExtend);
+            }
+            store.finishRestore();  // even after a failed rewrite: it then fails and closes the store
+        }
+        try (io.etcdj.spi.store.ReadView view = backend.readView()) {
+            membership.reload(view);
+            alarms.reload(view);
+            V2Persistence.load(view, v2);
+        }
+        afterCommit.clear();
+        v2Dirty = false;
+        if (store.consistentIndex() != metadata.getIndex()) {
+            throw new IllegalStateException("etcdserver: the restored backend has applied index "
+                    + store.consistentIndex() + ", not the snapshot's " + metadata.getIndex());
+        }
     }
 
     @Override
@@ -92,7 +173,7 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         Entry last = null;
         for (Entry e : committed) {
             if (e.getIndex() <= alreadyApplied) {
-                if (e.getType() == io.etcdj.api.raftpb.EntryType.EntryConfChange) {
+                if (e.getType() == io.etcdj.api.raftpb.EntryType.EntryConfChange && !membership.wasRefused(e.getIndex())) {
                     node.applyConfChange(parseConfChange(e));
                 }
                 continue;
@@ -108,11 +189,20 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         if (last == null) {
             return;
         }
+        boolean saveV2 = v2Dirty;
+        v2Dirty = false;
+        long commitStart = System.nanoTime();
         store.commit(last.getIndex(), last.getTerm(), batch -> {
             membership.writeChanges(batch);
+            if (saveV2) {
+                V2Persistence.write(batch, v2);
+            }
             lessor.writeChanges(batch);
             alarms.writeChanges(batch);
         });
+        if (metrics != null) {
+            metrics.backendCommit(System.nanoTime() - commitStart);
+        }
         for (Runnable r : afterCommit) {
             r.run();
         }
@@ -138,7 +228,7 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         long id = req.getHeader().getID() != 0 ? req.getHeader().getID() : req.getID();
         Object result;
         try {
-            result = switch (req.getRequestCase()) {
+            result = req.hasV2() ? applyV2(req, e) : switch (req.getRequestCase()) {
                 case PUT -> {
                     refuseWhenOutOfSpace();
                     yield kv.put(req.getPut());
@@ -175,6 +265,12 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
             return;
         }
         afterCommit.add(() -> waiters.trigger(id, result));
+    }
+
+    /** A v2 keys write (or quorum read, or the leader's expiry SYNC), applied to the v2 store. */
+    private Object applyV2(InternalRaftRequest req, Entry e) {
+        v2Dirty = true;
+        return v2.apply(req.getV2(), e.getIndex(), e.getTerm());
     }
 
     /** etcd's capped applier: while NOSPACE is raised, nothing that adds data is applied. */
@@ -232,6 +328,10 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
 
     private Object applyAttributes(ClusterMemberAttrSetRequest r) {
         var attrs = r.getMemberAttributes();
+        if (membership.member(r.getMemberID()) != null) {
+            v2.cluster().setAttributes(r.getMemberID(), attrs.getName(), attrs.getClientUrlsList());
+            v2Dirty = true;
+        }
         if (!membership.setAttributes(r.getMemberID(), attrs.getName(), attrs.getClientUrlsList())) {
             LOG.log(System.Logger.Level.WARNING, "skipped publishing attributes of unknown member {0}",
                     Long.toHexString(r.getMemberID()));
@@ -243,6 +343,8 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         String previous = membership.clusterVersion();
         String shown = majorMinor(version);
         membership.setClusterVersion(version);
+        v2.cluster().setClusterVersion(version);
+        v2Dirty = true;
         if (previous == null) {
             LOG.log(System.Logger.Level.INFO, "set the initial cluster version to {0}", shown);
         } else if (!previous.equals(version)) {
@@ -258,21 +360,133 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
     }
 
+    /**
+     * A committed membership change (etcd's applyConfChange): validated against the membership as
+     * applied so far, exactly as every member validates it; a refused change never reaches the Raft
+     * core, and its index is remembered so a replay refuses it again. The proposer (waiting on the
+     * change's ID) gets the members afterwards, or the refusal.
+     */
     private void applyConfChange(Entry e, RawNode node) {
         ConfChange cc = parseConfChange(e);
+        Member context = cc.getContext().isEmpty() ? null : parseMember(cc, e.getIndex());
+        EtcdError refusal = validate(cc, context);
+        if (refusal != null) {
+            membership.recordRefused(e.getIndex());
+            LOG.log(System.Logger.Level.WARNING, "refused conf change {0} {1}: {2}", cc.getType(),
+                    Long.toHexString(cc.getNodeId()), refusal.message());
+            EtcdException failure = refusal.exception();
+            afterCommit.add(() -> waiters.fail(cc.getId(), failure));
+            return;
+        }
         node.applyConfChange(cc);
-        if (cc.getType() == ConfChangeType.ConfChangeAddNode || cc.getType() == ConfChangeType.ConfChangeAddLearnerNode) {
-            try {
-                Member m = Member.parseFrom(cc.getContext());
-                membership.add(m);
-                LOG.log(System.Logger.Level.INFO, "added member {0} {1} to cluster {2}", Long.toHexString(m.getID()),
-                        m.getPeerUrlsList(), Long.toHexString(membership.clusterId()));
-            } catch (InvalidProtocolBufferException ex) {
-                throw new IllegalStateException("etcdserver: cannot decode member in conf change at " + e.getIndex(), ex);
+        v2Dirty = true;
+        long id = cc.getNodeId();
+        Member existing = membership.member(id);
+        Member changed = null;
+        switch (cc.getType()) {
+            case ConfChangeAddNode, ConfChangeAddLearnerNode -> {
+                if (existing != null && existing.getIsLearner() && cc.getType() == ConfChangeType.ConfChangeAddNode) {
+                    membership.promote(id);
+                    v2.cluster().updateRaftAttributes(id, existing.getPeerUrlsList(), false);
+                    LOG.log(System.Logger.Level.INFO, "promote member {0} in cluster {1}", Long.toHexString(id),
+                            Long.toHexString(membership.clusterId()));
+                } else {
+                    Member m = context.toBuilder().setIsLearner(cc.getType() == ConfChangeType.ConfChangeAddLearnerNode).build();
+                    membership.add(m);
+                    v2.cluster().addMember(id, m.getPeerUrlsList(), m.getIsLearner());
+                    LOG.log(System.Logger.Level.INFO, "added member {0} {1} to cluster {2}", Long.toHexString(id),
+                            m.getPeerUrlsList(), Long.toHexString(membership.clusterId()));
+                }
+                changed = membership.member(id);
             }
-        } else {
-            // TODO(issue 4): member removal and update through conf changes.
-            throw new IllegalStateException("etcdserver: conf change " + cc.getType() + " is not supported yet");
+            case ConfChangeRemoveNode -> {
+                membership.remove(id);
+                v2.cluster().removeMember(id);
+                LOG.log(System.Logger.Level.INFO, "removed member {0} from cluster {1}", Long.toHexString(id),
+                        Long.toHexString(membership.clusterId()));
+            }
+            case ConfChangeUpdateNode -> {
+                membership.updatePeerUrls(id, context.getPeerUrlsList());
+                v2.cluster().updateRaftAttributes(id, context.getPeerUrlsList(), existing.getIsLearner());
+                changed = membership.member(id);
+                LOG.log(System.Logger.Level.INFO, "updated member {0} {1} in cluster {2}", Long.toHexString(id),
+                        context.getPeerUrlsList(), Long.toHexString(membership.clusterId()));
+            }
+            default -> throw new IllegalStateException("etcdserver: unknown conf change type " + cc.getType());
+        }
+        List<Member> after = membership.members();
+        Member member = changed;
+        afterCommit.add(() -> {
+            membershipListener.changed(cc.getType(), id, member);
+            waiters.trigger(cc.getId(), after);
+        });
+    }
+
+    /** etcd's ValidateConfigurationChange, against the membership as applied up to this entry. */
+    private EtcdError validate(ConfChange cc, Member context) {
+        long id = cc.getNodeId();
+        if (membership.isRemoved(id)) {
+            return EtcdError.MEMBER_NOT_FOUND;  // etcd: membership.ErrIDRemoved, which clients see as not found
+        }
+        Member existing = membership.member(id);
+        switch (cc.getType()) {
+            case ConfChangeAddNode, ConfChangeAddLearnerNode -> {
+                boolean promote = cc.getType() == ConfChangeType.ConfChangeAddNode && existing != null && existing.getIsLearner();
+                if (promote) {
+                    return null;
+                }
+                // A promotion names the member only (no peer URLs), as etcd's IsPromote context.
+                boolean promotion = context == null || context.getPeerUrlsCount() == 0;
+                if (existing != null) {
+                    return promotion ? EtcdError.MEMBER_NOT_LEARNER : EtcdError.MEMBER_EXIST;
+                }
+                if (promotion) {
+                    return EtcdError.MEMBER_NOT_FOUND;
+                }
+                if (peerUrlTaken(context.getPeerUrlsList(), id)) {
+                    return EtcdError.PEER_URL_EXIST;
+                }
+                if (cc.getType() == ConfChangeType.ConfChangeAddLearnerNode) {
+                    long learners = membership.members().stream().filter(Member::getIsLearner).count();
+                    if (learners + 1 > maxLearners) {
+                        return EtcdError.TOO_MANY_LEARNERS;
+                    }
+                }
+                return null;
+            }
+            case ConfChangeRemoveNode -> {
+                return existing == null ? EtcdError.MEMBER_NOT_FOUND : null;
+            }
+            case ConfChangeUpdateNode -> {
+                if (existing == null) {
+                    return EtcdError.MEMBER_NOT_FOUND;
+                }
+                return context != null && peerUrlTaken(context.getPeerUrlsList(), id) ? EtcdError.PEER_URL_EXIST : null;
+            }
+            default -> {
+                return EtcdError.NOT_IMPLEMENTED;
+            }
+        }
+    }
+
+    private boolean peerUrlTaken(List<String> urls, long exceptId) {
+        for (Member m : membership.members()) {
+            if (m.getID() != exceptId) {
+                for (String u : m.getPeerUrlsList()) {
+                    if (urls.contains(u)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Member parseMember(ConfChange cc, long index) {
+        try {
+            return Member.parseFrom(cc.getContext());
+        } catch (InvalidProtocolBufferException ex) {
+            throw new IllegalStateException("etcdserver: cannot decode member in conf change at " + index, ex);
         }
     }
 

@@ -72,7 +72,7 @@ final class ConfigFile {
                 Flags.INITIAL_CLUSTER, Flags.INITIAL_CLUSTER_TOKEN, Flags.AUTO_COMPACTION_MODE,
                 Flags.AUTO_COMPACTION_RETENTION, Flags.AUTH_TOKEN, Flags.EXPERIMENTAL_ENABLE_V2V3,
                 Flags.EXPERIMENTAL_BACKEND_BBOLT_FREELIST_TYPE, Flags.METRICS, Flags.LOGGER, Flags.LOG_LEVEL,
-                Flags.LOG_PACKAGE_LEVELS, Flags.STORE, Flags.TRANSPORT);
+                Flags.LOG_PACKAGE_LEVELS, Flags.STORE, Flags.TRANSPORT, Flags.PEER_TRANSPORT);
         main(Kind.UINT64, Flags.SNAPSHOT_COUNT);
         main(Kind.UINT, Flags.MAX_SNAPSHOTS, Flags.MAX_WALS, Flags.HEARTBEAT_INTERVAL, Flags.ELECTION_TIMEOUT,
                 Flags.MAX_TXN_OPS, Flags.MAX_REQUEST_BYTES, Flags.BCRYPT_COST, Flags.AUTH_TOKEN_TTL);

@@ -223,8 +223,10 @@ public final class Flags {
     // ---- etcdj
     /** The storage plugin ({@code rocks}, {@code lmdb}, ...). */
     public static final Flag<String> STORE = supported("store", STRING, "rocks");
-    /** The client/peer transport plugin ({@code grpc}, {@code http}, ...). */
+    /** The client transport plugin ({@code grpc}, {@code http}, ...). */
     public static final Flag<String> TRANSPORT = supported("transport", STRING, "grpc");
+    /** The peer transport plugin, Raft traffic between members ({@code grpc} or {@code http}). */
+    public static final Flag<String> PEER_TRANSPORT = supported("peer-transport", STRING, "grpc");
     /** Storage plugin options, {@code key=value}; repeatable. */
     public static final Flag<Map<String, String>> STORE_OPT =
             supported("store-opt", new FlagType.StoreOptionsType(), Map.of());

@@ -231,7 +231,9 @@ TO BE DEPRECATED:
               --store 'rocks'
                 Storage plugin for the key-value backend (for example 'rocks' or 'lmdb').
               --transport 'grpc'
-                Transport plugin for client and peer traffic (for example 'grpc' or 'http').
+                Transport plugin for client traffic (for example 'grpc').
+              --peer-transport 'grpc'
+                Transport plugin for Raft traffic between members ('grpc' or 'http').
               --store-opt ''
                 Storage plugin option as key=value (several may be given comma-separated); repeatable.
             """;

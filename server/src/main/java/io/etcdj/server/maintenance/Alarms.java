@@ -26,6 +26,14 @@ public final class Alarms {
 
     public static Alarms load(ReadView view) {
         Alarms a = new Alarms();
+        a.reload(view);
+        return a;
+    }
+
+    /** Replaces the alarms with those stored in {@code view} (after a snapshot from the leader). */
+    public void reload(ReadView view) {
+        dirty.clear();
+        Alarms a = this;
         List<AlarmMember> list = new ArrayList<>();
         view.scan(BUCKET, new byte[0], null, (key, value) -> {
             ByteBuffer b = ByteBuffer.wrap(key);
@@ -33,7 +41,6 @@ public final class Alarms {
             return true;
         });
         a.publish(list);
-        return a;
     }
 
     public List<AlarmMember> list() {

@@ -49,12 +49,23 @@ public final class BackendSnapshot implements SnapshotStream {
     public static BackendSnapshot create(Backend backend, List<String> buckets, Path spoolDir) throws IOException {
         Files.createDirectories(spoolDir);
         Path file = Files.createTempFile(spoolDir, "snapshot-", ".tmp");
+        try (ReadView view = backend.readView()) {
+            write(view, buckets, file);
+            return new BackendSnapshot(file);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** Writes every record of {@code buckets} as {@code view} sees them to {@code file}, in the format above. */
+    public static void write(ReadView view, List<String> buckets, Path file) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
                  DigestOutputStream digest = new DigestOutputStream(raw, sha);
-                 DataOutputStream out = new DataOutputStream(digest);
-                 ReadView view = backend.readView()) {
+                 CountingOutput counted = new CountingOutput(digest);
+                 DataOutputStream out = new DataOutputStream(counted)) {
                 out.write(MAGIC);
                 out.writeInt(1);
                 out.writeInt(buckets.size());
@@ -75,7 +86,8 @@ public final class BackendSnapshot implements SnapshotStream {
                     });
                     out.writeInt(0);
                 }
-                int padding = (int) ((512 - out.size() % 512) % 512);
+                out.flush();
+                int padding = (int) ((512 - counted.count % 512) % 512);
                 out.write(new byte[padding]);
                 out.flush();
                 digest.on(false);
@@ -83,13 +95,29 @@ public final class BackendSnapshot implements SnapshotStream {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            return new BackendSnapshot(file);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
         } catch (NoSuchAlgorithmException e) {
-            Files.deleteIfExists(file);
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    /** Counts bytes as a long (DataOutputStream's own count stops at 2 GiB). */
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.etcdj.server.raft;
 
+import io.etcdj.api.raftpb.ConfChange;
 import io.etcdj.api.raftpb.ConfState;
+import io.etcdj.api.raftpb.Snapshot;
 import io.etcdj.api.raftpb.Entry;
 import io.etcdj.api.raftpb.Message;
 import io.etcdj.api.raftpb.MessageType;
@@ -8,14 +10,19 @@ import io.etcdj.api.raftpb.SnapshotMetadata;
 import io.etcdj.raft.MemoryRaftStorage;
 import io.etcdj.raft.ProposalDroppedException;
 import io.etcdj.raft.RaftRole;
+import io.etcdj.raft.RaftStatus;
 import io.etcdj.raft.RawNode;
 import io.etcdj.raft.Ready;
 import io.etcdj.raft.SnapshotStatus;
 import io.etcdj.spi.server.EtcdError;
 import io.etcdj.spi.transport.PeerTransport;
 import io.etcdj.spi.transport.PeerTransportConfig;
+import io.etcdj.spi.transport.SnapshotPayload;
 import io.etcdj.wal.Wal;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +49,9 @@ import java.util.function.Function;
  * peers enter the same queue (at most {@link #MAX_INBOUND} at a time; more are dropped, which Raft
  * tolerates) and are stepped into the node on the loop thread; each Ready's messages are sent only
  * after its entries and hard state are persisted. Elections then come from ticks; only a lone voter
- * campaigns at start. Snapshots between members are not wired yet (see {@link #drainReady}).
+ * campaigns at start. A member behind the leader's compacted log gets the leader's backend as
+ * applied at that moment, streamed by the transport ({@link #sendSnapshot}), and installs it
+ * ({@link #installSnapshot}).
  */
 public final class RaftLoop implements AutoCloseable {
     /** Bound on proposals and reads waiting for the loop; beyond it callers get ErrTooManyRequests. */
@@ -53,8 +62,6 @@ public final class RaftLoop implements AutoCloseable {
     static final long SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
     /** Bound on peer messages waiting for the loop; beyond it they are dropped (Raft retransmits). */
     public static final int MAX_INBOUND = 4_096;
-    /** At most one warning per peer in this interval about a snapshot it needs but cannot get. */
-    private static final long SNAPSHOT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
 
@@ -73,9 +80,62 @@ public final class RaftLoop implements AutoCloseable {
         /** Called on the loop thread when this node's role or the leader changes. */
         default void roleChanged(RaftRole role, long leader, long term) {
         }
+
+        /**
+         * Leader, on the loop thread: a point-in-time view of the backend as applied now, to send
+         * to a member behind the compacted log. The spooling may happen on another thread.
+         */
+        SnapshotSource snapshotSource() throws IOException;
+
+        /**
+         * Follower, on a transport thread: writes a received snapshot durably to a file of its own
+         * (verified), for {@link #restoreSnapshot} once Raft accepts it.
+         */
+        Path receiveSnapshot(SnapshotMetadata metadata, InputStream data, long size) throws IOException;
+
+        /**
+         * Follower, on the loop thread, after the snapshot mark is in the WAL: replaces the backend
+         * with the snapshot's data and rebuilds every structure derived from it. The file is
+         * deleted afterwards by the caller.
+         */
+        void restoreSnapshot(Path file, SnapshotMetadata metadata) throws IOException;
     }
 
-    private sealed interface Work permits Proposal, ReadRequest, Inbound, PeerUnreachable, Stop {
+    /** A backend view taken on the loop thread, spooled into a payload off it. */
+    public interface SnapshotSource {
+        SnapshotPayload spool() throws IOException;
+
+        /** Releases the view without spooling (the transfer was abandoned). */
+        void discard();
+    }
+
+    /** What the server answers for its peers: removed members, and peer requests. Called on transport threads. */
+    public interface PeerServices {
+        boolean isRemoved(long memberId);
+
+        byte[] serve(String method, byte[] request) throws IOException;
+
+        /** A peer said this member was removed from the cluster. */
+        void removedFromCluster();
+    }
+
+    private sealed interface Work permits Proposal, ReadRequest, Inbound, PeerUnreachable, Stop, ConfProposal,
+            StatusQuery, SnapshotReport, InboundSnapshot, TransferLeader {
+    }
+
+    private record ConfProposal(ConfChange change, CompletableFuture<Void> accepted) implements Work {
+    }
+
+    private record StatusQuery(CompletableFuture<RaftStatus> status) implements Work {
+    }
+
+    private record SnapshotReport(long memberId, boolean delivered) implements Work {
+    }
+
+    private record InboundSnapshot(Message message, Path file) implements Work {
+    }
+
+    private record TransferLeader(long transferee) implements Work {
     }
 
     private record Inbound(Message message) implements Work {
@@ -129,9 +189,24 @@ public final class RaftLoop implements AutoCloseable {
 
     /** Null for a member alone in its group: a lone voter exchanges no messages. */
     private final PeerTransport peers;
+    private final PeerHandler peerHandler;
     private final AtomicInteger inboundQueued = new AtomicInteger();
     private final AtomicLong inboundDropped = new AtomicLong();
-    private final Map<Long, Long> lastSnapshotWarning = new HashMap<>();
+    /** Received snapshot files by Raft index, until Raft installs or supersedes them. */
+    private final Map<Long, Path> receivedSnapshots = new HashMap<>();
+    /** Spools leader snapshots and hands them to the transport, off the loop thread. */
+    private final java.util.concurrent.ExecutorService snapshotSender =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("etcdj-snapshot-sender").factory());
+    private volatile PeerServices peerServices;
+    private final io.etcdj.server.stats.PeerStats peerStats = new io.etcdj.server.stats.PeerStats();
+    private volatile io.etcdj.server.stats.ServerMetrics metrics;
+    /** When the current leader (as this member knows it) took over, for /v2/stats/self. */
+    private volatile java.time.Instant leaderSince;
+    private volatile RaftRole role = RaftRole.FOLLOWER;
+    /** Since when (System.nanoTime) each peer has been heard from without an unreachable report between (etcd's ActiveSince). */
+    private final Map<Long, Long> peerActiveSince = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set when this member learned it was removed from the cluster: the loop stops, the process exits 0. */
+    private volatile boolean removed;
 
     /**
      * @param peers creates the peer transport given the handler that feeds this loop, or null for a
@@ -151,7 +226,8 @@ public final class RaftLoop implements AutoCloseable {
         this.thread = new Thread(this::run, "etcdj-raft");
         this.term = node.term();
         this.appliedIndex = snapshotIndex;
-        this.peers = peers == null ? null : peers.apply(new PeerHandler());
+        this.peerHandler = new PeerHandler();
+        this.peers = peers == null ? null : peers.apply(peerHandler);
     }
 
     /** The peer transport, or null for a member alone in its group. */
@@ -181,6 +257,53 @@ public final class RaftLoop implements AutoCloseable {
                 queue.offer(new PeerUnreachable(memberId));  // best effort: a full queue drops the report
             }
         }
+
+        @Override
+        public void receiveSnapshot(Message message, InputStream data, long size) throws IOException {
+            if (drained) {
+                throw new IOException("etcdserver: server stopped");
+            }
+            Path file = stateMachine.receiveSnapshot(message.getSnapshot().getMetadata(), data, size);
+            if (!queue.offer(new InboundSnapshot(message, file))) {
+                Files.deleteIfExists(file);
+                throw new IOException("etcdserver: too many requests; the raft loop is behind");
+            }
+        }
+
+        @Override
+        public void snapshotStatus(long memberId, boolean delivered) {
+            if (!drained) {
+                queue.offer(new SnapshotReport(memberId, delivered));
+            }
+        }
+
+        @Override
+        public boolean isRemoved(long memberId) {
+            PeerServices services = peerServices;
+            return services != null && services.isRemoved(memberId);
+        }
+
+        @Override
+        public void removedFromCluster() {
+            PeerServices services = peerServices;
+            if (services != null) {
+                services.removedFromCluster();
+            }
+        }
+
+        @Override
+        public byte[] serve(String method, byte[] request) throws IOException {
+            PeerServices services = peerServices;
+            if (services == null) {
+                throw new IOException("etcdserver: not started");
+            }
+            return services.serve(method, request);
+        }
+    }
+
+    /** The server's answers to its peers; set before {@link #start()}. */
+    public void setPeerServices(PeerServices services) {
+        this.peerServices = services;
     }
 
     /**
@@ -201,6 +324,71 @@ public final class RaftLoop implements AutoCloseable {
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         offer(new Proposal(data, accepted), accepted);
         return accepted;
+    }
+
+    /** Queues a membership change; completes when the node took it (the apply step answers its ID). */
+    public CompletableFuture<Void> proposeConfChange(ConfChange change) {
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        offer(new ConfProposal(change, accepted), accepted);
+        return accepted;
+    }
+
+    /** The Raft core's status (with every member's progress on the leader), read on the loop thread. */
+    public CompletableFuture<RaftStatus> status() {
+        CompletableFuture<RaftStatus> status = new CompletableFuture<>();
+        offer(new StatusQuery(status), status);
+        return status;
+    }
+
+    /** Asks the leader to hand leadership to {@code transferee} (etcd's MoveLeader); best effort. */
+    public void transferLeadership(long transferee) {
+        CompletableFuture<Void> ignored = new CompletableFuture<>();
+        offer(new TransferLeader(transferee), ignored);
+    }
+
+    /**
+     * This member was removed from the cluster (its removal applied, or a peer said so): the loop
+     * stops after the current step; {@link #removed()} then tells the process to exit as etcd does.
+     * Safe on any thread, the loop's included.
+     */
+    public void stopRemoved() {
+        removed = true;
+        running = false;
+        queue.offer(new Stop());
+    }
+
+    /**
+     * Since when (System.nanoTime) the peer has been heard from continuously, or 0 when it is not
+     * (never heard from, or reported unreachable since): etcd's transport ActiveSince, which its
+     * reconfiguration checks use.
+     */
+    public long peerActiveSince(long memberId) {
+        Long since = peerActiveSince.get(memberId);
+        return since == null ? 0 : since;
+    }
+
+    /** Where the loop records WAL fsync latency, leader changes and peer round trips; before {@link #start()}. */
+    public void setMetrics(io.etcdj.server.stats.ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Raft traffic counters for /v2/stats. */
+    public io.etcdj.server.stats.PeerStats peerStats() {
+        return peerStats;
+    }
+
+    /** When the current leader took over as this member saw it, or null before any leader. */
+    public java.time.Instant leaderSince() {
+        return leaderSince;
+    }
+
+    public RaftRole role() {
+        return role;
+    }
+
+    /** True once this member knows it was removed from the cluster. */
+    public boolean removed() {
+        return removed;
     }
 
     /** A linearizable read point: completes with an index once it is safe to read after applying it. */
@@ -340,6 +528,19 @@ public final class RaftLoop implements AutoCloseable {
             }
             case Inbound in -> {
                 inboundQueued.decrementAndGet();
+                long now = System.nanoTime();
+                peerActiveSince.putIfAbsent(in.message().getFrom(), now);
+                switch (in.message().getType()) {
+                    case MsgApp -> peerStats.appendReceived();
+                    case MsgHeartbeatResp -> {
+                        long rtt = peerStats.heartbeatAnswered(in.message().getFrom(), now);
+                        if (rtt >= 0 && metrics != null) {
+                            metrics.peerRoundTrip(in.message().getFrom(), rtt);
+                        }
+                    }
+                    default -> {
+                    }
+                }
                 try {
                     node.step(in.message());
                 } catch (IllegalArgumentException e) {
@@ -348,8 +549,40 @@ public final class RaftLoop implements AutoCloseable {
                             Long.toHexString(in.message().getFrom()), e.getMessage());
                 }
             }
-            case PeerUnreachable u -> node.reportUnreachable(u.memberId());
+            case PeerUnreachable u -> {
+                peerActiveSince.remove(u.memberId());
+                peerStats.failed(u.memberId());
+                node.reportUnreachable(u.memberId());
+            }
             case Stop s -> running = false;
+            case ConfProposal c -> {
+                try {
+                    node.proposeConfChange(c.change());
+                    c.accepted().complete(null);
+                } catch (ProposalDroppedException e) {
+                    c.accepted().completeExceptionally(EtcdError.NO_LEADER.exception());
+                }
+            }
+            case StatusQuery q -> q.status().complete(node.status());
+            case SnapshotReport r -> node.reportSnapshot(r.memberId(),
+                    r.delivered() ? SnapshotStatus.FINISHED : SnapshotStatus.FAILED);
+            case InboundSnapshot in -> {
+                long index = in.message().getSnapshot().getMetadata().getIndex();
+                Path previous = receivedSnapshots.put(index, in.file());
+                if (previous != null && !previous.equals(in.file())) {
+                    deleteQuietly(previous);
+                }
+                node.step(in.message());
+            }
+            case TransferLeader t -> node.transferLeadership(t.transferee());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete snapshot file " + file, e);
         }
     }
 
@@ -357,18 +590,18 @@ public final class RaftLoop implements AutoCloseable {
         while (node.hasReady()) {
             Ready rd = node.ready();
             if (rd.snapshot() != null) {
-                // TODO(snapshot install not wired): persist it to the WAL and restore the backend from
-                // the leader's data. Applying later entries without it would corrupt the state machine.
-                throw new IllegalStateException("etcdj: the leader sent a snapshot at index "
-                        + rd.snapshot().getMetadata().getIndex() + "; installing snapshots from the leader is not "
-                        + "supported yet (this member fell behind the leader's compacted log)");
+                installSnapshot(rd.snapshot());
             }
             // 1. Persist before anything of this Ready becomes visible (group commit: one fsync).
             if (rd.hardState() != null || !rd.entries().isEmpty()) {
                 wal.save(rd.hardState(), rd.entries());
             }
             if (rd.mustSync()) {
+                long start = System.nanoTime();
                 wal.sync();
+                if (metrics != null) {
+                    metrics.walFsync(System.nanoTime() - start);
+                }
                 fsyncs.incrementAndGet();
             }
             storage.append(rd.entries());
@@ -376,22 +609,26 @@ public final class RaftLoop implements AutoCloseable {
                 storage.setHardState(rd.hardState());
             }
             // 2. Messages, now that what they acknowledge is durable.
-            List<Long> snapshotsNotSent = send(rd.messages());
+            send(rd.messages());
             // 3. Apply.
             if (!rd.committedEntries().isEmpty()) {
                 stateMachine.apply(rd.committedEntries(), node);
                 appliedIndex = rd.committedEntries().get(rd.committedEntries().size() - 1).getIndex();
             }
             if (rd.softState() != null) {
+                if (rd.softState().leader() != leader) {
+                    leaderSince = java.time.Instant.now();
+                    if (metrics != null && rd.softState().leader() != 0) {
+                        metrics.leaderChanged();
+                    }
+                }
+                role = rd.softState().role();
                 leader = rd.softState().leader();
                 stateMachine.roleChanged(rd.softState().role(), leader, node.term());
             }
             term = node.term();
             committedIndex = node.committedIndex();
             node.advance(rd);
-            for (long to : snapshotsNotSent) {
-                node.reportSnapshot(to, SnapshotStatus.FAILED);  // the leader goes back to probing it
-            }
             // 4. Reads: answered once the apply reached their index.
             for (Ready.ReadState rs : rd.readStates()) {
                 confirmReads(rs);
@@ -404,35 +641,87 @@ public final class RaftLoop implements AutoCloseable {
         }
     }
 
-    /** Sends the messages; returns the members whose MsgSnap was not sent (see {@link #drainReady}). */
-    private List<Long> send(List<Message> messages) {
-        if (messages.isEmpty() || peers == null) {
-            return List.of();  // a lone voter has nobody to talk to
+    /**
+     * Installs a snapshot from the leader (etcd's applySnapshot): the mark goes into the WAL first
+     * (synced), then the backend is replaced from the received file, which is deleted only after;
+     * a crash in between leaves the file for the restart to finish the job (see Bootstrap).
+     */
+    private void installSnapshot(Snapshot snapshot) throws IOException {
+        SnapshotMetadata md = snapshot.getMetadata();
+        Path file = receivedSnapshots.remove(md.getIndex());
+        if (file == null) {
+            throw new IllegalStateException("etcdserver: raft accepted a snapshot at index " + md.getIndex()
+                    + " whose data was never received");
         }
-        List<Long> snapshotsNotSent = List.of();
+        System.Logger etcdserver = System.getLogger("etcdserver");
+        etcdserver.log(System.Logger.Level.INFO, "applying snapshot at index {0}...", Long.toString(md.getIndex()));
+        wal.saveSnapshot(md);  // synced
+        fsyncs.incrementAndGet();
+        storage.applySnapshot(snapshot);
+        stateMachine.restoreSnapshot(file, md);
+        deleteQuietly(file);
+        for (Path stale : receivedSnapshots.values()) {
+            deleteQuietly(stale);  // older offers the core did not take
+        }
+        receivedSnapshots.clear();
+        wal.releaseTo(md.getIndex());
+        snapshotIndex = md.getIndex();
+        appliedIndex = md.getIndex();
+        etcdserver.log(System.Logger.Level.INFO, "finished applying incoming snapshot at index {0}", Long.toString(md.getIndex()));
+    }
+
+    /** Sends the messages; a MsgSnap carries the backend as applied now, streamed by the transport. */
+    private void send(List<Message> messages) {
+        if (messages.isEmpty() || peers == null) {
+            return;  // a lone voter has nobody to talk to
+        }
         for (Message m : messages) {
             if (m.getType() == MessageType.MsgSnap) {
-                // TODO(snapshot install not wired): stream the backend to the follower. Until then a
-                // follower behind the compacted log cannot catch up.
-                warnSnapshotNeeded(m.getTo());
-                if (snapshotsNotSent.isEmpty()) {
-                    snapshotsNotSent = new ArrayList<>();
-                }
-                snapshotsNotSent.add(m.getTo());
+                sendSnapshot(m);
             } else {
+                if (m.getType() == MessageType.MsgApp) {
+                    peerStats.appendSent();
+                } else if (m.getType() == MessageType.MsgHeartbeat) {
+                    peerStats.heartbeatSent(m.getTo(), System.nanoTime());
+                }
                 peers.send(m);
             }
         }
-        return snapshotsNotSent;
     }
 
-    private void warnSnapshotNeeded(long to) {
-        long now = System.nanoTime();
-        Long last = lastSnapshotWarning.get(to);
-        if (last == null || now - last >= SNAPSHOT_WARNING_NANOS) {
-            lastSnapshotWarning.put(to, now);
-            LOG.log(System.Logger.Level.WARNING, "member {0} needs a snapshot to catch up; sending snapshots to "
-                    + "followers is not supported yet", Long.toHexString(to));
+    /**
+     * As etcd's createMergedSnapshotMessage: the snapshot sent is the backend as applied right now,
+     * so its metadata is rewritten to the applied index, its term and the configuration applied.
+     */
+    private void sendSnapshot(Message m) {
+        long applied = node.appliedIndex();
+        SnapshotSource source;
+        SnapshotMetadata md;
+        try {
+            md = SnapshotMetadata.newBuilder().setIndex(applied).setTerm(storage.term(applied))
+                    .setConfState(node.confState()).build();
+            source = stateMachine.snapshotSource();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot take a snapshot for member " + Long.toHexString(m.getTo()), e);
+            node.reportSnapshot(m.getTo(), SnapshotStatus.FAILED);
+            return;
+        }
+        Message out = m.toBuilder().setSnapshot(Snapshot.newBuilder().setMetadata(md)).build();
+        LOG.log(System.Logger.Level.INFO, "sending a snapshot at index {0} to member {1}", Long.toString(applied), Long.toHexString(m.getTo()));
+        try {
+            snapshotSender.execute(() -> {
+                SnapshotPayload payload;
+                try {
+                    payload = source.spool();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "spooling a snapshot for member " + Long.toHexString(m.getTo()) + " failed", e);
+                    peerHandler.snapshotStatus(m.getTo(), false);
+                    return;
+                }
+                peers.sendSnapshot(out, payload);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            source.discard();  // closing
         }
     }
 
@@ -467,8 +756,8 @@ public final class RaftLoop implements AutoCloseable {
         if (compactTo > storage.firstIndex()) {
             storage.compact(compactTo);
         }
-        LOG.log(System.Logger.Level.INFO, "saved snapshot at index {0}; compacted raft log to {1}", applied,
-                Math.max(compactTo, storage.firstIndex() - 1));
+        LOG.log(System.Logger.Level.INFO, "saved snapshot at index {0}; compacted raft log to {1}", Long.toString(applied),
+                Long.toString(Math.max(compactTo, storage.firstIndex() - 1)));
         snapshotIndex = applied;
     }
 
@@ -480,7 +769,14 @@ public final class RaftLoop implements AutoCloseable {
                 case Proposal p -> p.accepted().completeExceptionally(EtcdError.STOPPED.exception());
                 case ReadRequest r -> r.index().completeExceptionally(EtcdError.STOPPED.exception());
                 case Inbound in -> inboundQueued.decrementAndGet();
+                case ConfProposal c -> c.accepted().completeExceptionally(EtcdError.STOPPED.exception());
+                case StatusQuery q -> q.status().completeExceptionally(EtcdError.STOPPED.exception());
+                case InboundSnapshot in -> deleteQuietly(in.file());
                 case PeerUnreachable u -> {
+                }
+                case SnapshotReport r -> {
+                }
+                case TransferLeader t -> {
                 }
                 case Stop s -> {
                 }
@@ -508,8 +804,12 @@ public final class RaftLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            snapshotSender.shutdownNow();
             if (peers != null) {
                 peers.close();
+            }
+            for (Path file : receivedSnapshots.values()) {
+                deleteQuietly(file);
             }
         }
     }

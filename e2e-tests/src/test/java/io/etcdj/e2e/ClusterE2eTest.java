@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * followers, fail-over after the leader is SIGKILLed, and catch-up of the killed member after its restart.
  */
 @ParameterizedClass
-@MethodSource("io.etcdj.e2e.ServerUnderTest#variants")
+@MethodSource("io.etcdj.e2e.ServerUnderTest#clusterVariants")
 class ClusterE2eTest {
 
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -190,32 +190,8 @@ class ClusterE2eTest {
         return statuses;
     }
 
-    /** Polls {@code endpoint hashkv} until every member has the same hash at the same revision, bounded. */
     private void awaitEqualHashes(List<EtcdProcess> members) {
-        Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
-        Object last = null;
-        while (Instant.now().isBefore(deadline)) {
-            Etcdctl.Result result = EtcdCluster.etcdctl(members)
-                    .run("--command-timeout=2s", "endpoint", "hashkv", "-w", "json");
-            if (result.exitCode() == 0) {
-                Set<List<Object>> distinct = new HashSet<>();
-                for (Object element : Json.arrayOf(result.stdout())) {
-                    Map<String, Object> hashKv = obj(asObject(element), "HashKV");
-                    // "hash" is omitted from the JSON when it is 0.
-                    distinct.add(List.of(lng(obj(hashKv, "header"), "revision"),
-                            hashKv.getOrDefault("hash", BigInteger.ZERO)));
-                }
-                if (distinct.size() == 1 && Json.arrayOf(result.stdout()).size() == members.size()) {
-                    return;
-                }
-                last = result.stdout();
-            } else {
-                last = result;
-            }
-            EtcdCluster.sleep(POLL);
-        }
-        throw new AssertionError("hashkv did not converge within " + CONVERGE_TIMEOUT + "; last: " + last + "\n"
-                + cluster.logTails());
+        EtcdCluster.awaitEqualHashes(members, CONVERGE_TIMEOUT);
     }
 
     /**

@@ -24,6 +24,11 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Starts {@code size} members of the given variant and waits until all of them are healthy. */
     public static EtcdCluster start(int size, ServerVariant variant) {
+        return start(size, variant, List.of());
+    }
+
+    /** {@link #start(int, ServerVariant)} with {@code extraArgs} given to every member. */
+    public static EtcdCluster start(int size, ServerVariant variant, List<String> extraArgs) {
         int[] ports = EtcdProcess.freeLoopbackPorts(2 * size);
         List<String> names = new ArrayList<>();
         List<String> peers = new ArrayList<>();
@@ -40,6 +45,7 @@ public final class EtcdCluster implements AutoCloseable {
                         .initialCluster(initialCluster)
                         .args(List.of("--initial-cluster-state=new", "--initial-cluster-token=e2e-cluster"))
                         .args(variant.extraArgs())
+                        .args(extraArgs)
                         .startNoWait());
             }
             EtcdCluster cluster = new EtcdCluster(started);
@@ -86,6 +92,33 @@ public final class EtcdCluster implements AutoCloseable {
         }
         throw new AssertionError("the cluster was not healthy within " + HEALTHY_TIMEOUT + "; last health check: "
                 + last + "\n" + of.stream().map(EtcdProcess::logTail).collect(Collectors.joining("\n")));
+    }
+
+    /** Polls {@code endpoint hashkv} until every given member has the same hash at the same revision, bounded. */
+    public static void awaitEqualHashes(List<EtcdProcess> members, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Object last = null;
+        while (Instant.now().isBefore(deadline)) {
+            Etcdctl.Result result = etcdctl(members).run("--command-timeout=2s", "endpoint", "hashkv", "-w", "json");
+            if (result.exitCode() == 0) {
+                java.util.Set<List<Object>> distinct = new java.util.HashSet<>();
+                for (Object element : Json.arrayOf(result.stdout())) {
+                    java.util.Map<String, Object> hashKv = Json.obj(Json.asObject(element), "HashKV");
+                    // "hash" is omitted from the JSON when it is 0.
+                    distinct.add(List.of(Json.lng(Json.obj(hashKv, "header"), "revision"),
+                            hashKv.getOrDefault("hash", java.math.BigInteger.ZERO)));
+                }
+                if (distinct.size() == 1 && Json.arrayOf(result.stdout()).size() == members.size()) {
+                    return;
+                }
+                last = result.stdout();
+            } else {
+                last = result;
+            }
+            sleep(Duration.ofMillis(300));
+        }
+        throw new AssertionError("hashkv did not converge within " + timeout + "; last: " + last + "\n"
+                + members.stream().map(EtcdProcess::logTail).collect(Collectors.joining("\n")));
     }
 
     /** All members' log tails, for failure messages. */

@@ -176,6 +176,37 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to {@code timeout} for the server to exit by itself.
+     *
+     * @return its exit status, or -1 if it still runs
+     */
+    public int awaitExit(Duration timeout) {
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        try {
+            if (p == null || !p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return -1;
+            }
+            LIVE.remove(p);
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The whole log of the server (all its starts). */
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True while the server process runs. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

@@ -61,6 +61,18 @@ public final class ServerUnderTest {
                 new ServerVariant("store=lmdb", List.of("--store=lmdb")));
     }
 
+    /**
+     * The configurations cluster tests run on: {@link #variants()}, plus, for etcdj, members that
+     * talk Raft over the HTTP peer transport instead of gRPC.
+     */
+    public static Stream<ServerVariant> clusterVariants() {
+        if (!isEtcdj()) {
+            return variants();
+        }
+        return Stream.concat(variants(),
+                Stream.of(new ServerVariant("store=rocks,peer=http", List.of("--store=rocks", "--peer-transport=http"))));
+    }
+
     /** Where server logs go, kept after the run for diagnosis. */
     public static Path logDirectory() {
         return Path.of(System.getProperty("e2e.logs", "target/e2e-logs"));

@@ -71,6 +71,9 @@ class ClusterFaultsE2eTest {
         EtcdProcess behind = members.get(2);
         behind.kill9();
         List<EtcdProcess> up = members.subList(0, 2);
+        // The killed member may have led: let the others elect first, or early writes forwarded to
+        // the dead leader time out (as they do with etcd).
+        cluster.awaitHealthy(up);
         int writes = 7_000;
         try (Client c = client(up)) {
             Semaphore inFlight = new Semaphore(64);

@@ -72,6 +72,7 @@ public final class Main {
             List<ClientTransportProvider> installed = Providers.installed(ServiceLoader.load(ClientTransportProvider.class));
             ClientTransportProvider transportProvider = Providers.select(installed, "--transport", cfg.transport());
             long maxStreams = cfg.get(io.etcdj.server.config.Flags.MAX_CONCURRENT_STREAMS);
+            io.etcdj.spi.server.EtcdServerApi clientFacing = LearnerGuard.wrap(server, server::isLearner);
             // etcd serves gRPC and HTTP/1.1 (v2 keys, JSON gateway, /health, /metrics) on one port:
             // when the http plugin is installed beside another client transport, it serves on loopback
             // and the other hands it every connection that is not its own protocol.
@@ -79,15 +80,15 @@ public final class Main {
             if (!transportProvider.name().equals(HTTP_TRANSPORT)) {
                 for (ClientTransportProvider p : installed) {
                     if (p.name().equals(HTTP_TRANSPORT)) {
-                        httpFace = p.create(new ClientTransportConfig(List.of(URI.create("http://127.0.0.1:0")), server,
-                                maxStreams));
+                        httpFace = p.create(new ClientTransportConfig(List.of(URI.create("http://127.0.0.1:0")),
+                                clientFacing, maxStreams));
                         httpFace.start();
                         httpFallback = httpFace.boundAddresses().get(0);
                     }
                 }
             }
-            transport = transportProvider.create(new ClientTransportConfig(cfg.listenClientUrls(), server, maxStreams,
-                    httpFallback));
+            transport = transportProvider.create(new ClientTransportConfig(cfg.listenClientUrls(), clientFacing,
+                    maxStreams, httpFallback));
             transport.start();
             System.Logger embed = System.getLogger("embed");
             embed.log(System.Logger.Level.INFO, "ready to serve client requests");

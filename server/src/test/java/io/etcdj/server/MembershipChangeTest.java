@@ -199,6 +199,17 @@ class MembershipChangeTest {
         EtcdServer joined = cluster.start(slot, all, "existing");
         assertEquals(id, memberId(joined));
         awaitTrue("the learner caught up", () -> "join".equals(serializableValue(joined, "before")));
+        // What clients reach of a learner: serializable reads and status only (etcd's learner rules).
+        var guarded = LearnerGuard.wrap(joined, joined::isLearner);
+        assertEquals(EtcdError.NOT_SUPPORTED_FOR_LEARNER, errorOf(guarded.range(io.etcdj.api.etcdserverpb.RangeRequest
+                .newBuilder().setKey(TestMembers.bytes("before")).build(), RequestContext.NONE)));
+        assertEquals(EtcdError.NOT_SUPPORTED_FOR_LEARNER, errorOf(guarded.put(io.etcdj.api.etcdserverpb.PutRequest
+                .newBuilder().setKey(TestMembers.bytes("x")).build(), RequestContext.NONE)));
+        assertEquals(1, await(guarded.range(io.etcdj.api.etcdserverpb.RangeRequest.newBuilder()
+                .setKey(TestMembers.bytes("before")).setSerializable(true).build(), RequestContext.NONE)).getKvsCount());
+        await(guarded.status(io.etcdj.api.etcdserverpb.StatusRequest.getDefaultInstance(), RequestContext.NONE));
+        org.junit.jupiter.api.Assertions.assertThrows(io.etcdj.spi.server.EtcdException.class,
+                () -> guarded.watch(RequestContext.NONE));
         await(joined.publish("m" + slot, List.of("http://127.0.0.1:1")));
         // Promotion asked of a follower is forwarded to the leader, which judges the learner in sync.
         awaitTrue("promoted", () -> {
@@ -215,7 +226,8 @@ class MembershipChangeTest {
             }
         });
         assertTrue(list(cluster.server(leader)).stream().filter(m -> m.getID() == id).noneMatch(Member::getIsLearner));
-        put(joined, "via-new-member", "v");
+        awaitTrue("no longer a learner", () -> !joined.isLearner());
+        put(guarded, "via-new-member", "v");
         assertEquals("v", serializableValue(cluster.server(leader), "via-new-member"));
         assertEquals(4, list(joined).size());
     }

@@ -298,7 +298,7 @@ public final class Bootstrap {
                 System.getLogger("raft").log(System.Logger.Level.INFO, "raft.node: {0} elected leader {1} at term {2}",
                         Long.toHexString(identity.memberId()), Long.toHexString(leader), term);
             }
-        }, membershipChanges, ApplyPipeline.DEFAULT_MAX_LEARNERS, v2);
+        }, membershipChanges, Math.toIntExact(cfg.get(io.etcdj.server.config.Flags.MAX_LEARNERS)), v2);
         // Every member serves its peer URLs (as etcd does, even alone): a member added later needs them.
         PeerTransportProvider peerProvider = peerTransportProvider(cfg);
         RaftLoop raft = new RaftLoop(node, storage, wal, applier, cfg.heartbeatInterval().toMillis(),

@@ -82,9 +82,6 @@ public final class ApplyPipeline implements RaftLoop.StateMachine {
         void changed(ConfChangeType type, long memberId, Member member);
     }
 
-    /** etcd 3.4's limit on learners in a cluster (its maxLearners). */
-    public static final int DEFAULT_MAX_LEARNERS = 1;
-
     /**
      * @param leasePromotionExtend added to every lease's TTL when this member becomes leader (etcd
      *                             passes the election timeout), so leases do not expire during the handover

@@ -227,6 +227,11 @@ public final class Flags {
     public static final Flag<String> TRANSPORT = supported("transport", STRING, "grpc");
     /** The peer transport plugin, Raft traffic between members ({@code grpc} or {@code http}). */
     public static final Flag<String> PEER_TRANSPORT = supported("peer-transport", STRING, "grpc");
+    /**
+     * The most learners a cluster may have (etcd 3.4 fixes it at 1; 3.5 has --experimental-max-learners).
+     * Every member must be given the same value: the apply step checks it.
+     */
+    public static final Flag<Long> MAX_LEARNERS = supported("max-learners", UINT, 1L);
     /** Storage plugin options, {@code key=value}; repeatable. */
     public static final Flag<Map<String, String>> STORE_OPT =
             supported("store-opt", new FlagType.StoreOptionsType(), Map.of());

@@ -234,6 +234,8 @@ TO BE DEPRECATED:
                 Transport plugin for client traffic (for example 'grpc').
               --peer-transport 'grpc'
                 Transport plugin for Raft traffic between members ('grpc' or 'http').
+              --max-learners '1'
+                The most learner (non-voting) members the cluster may have; give every member the same value.
               --store-opt ''
                 Storage plugin option as key=value (several may be given comma-separated); repeatable.
             """;

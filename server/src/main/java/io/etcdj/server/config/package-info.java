@@ -31,7 +31,7 @@
  *           advertise-client-urls, initial-cluster, initial-cluster-token, initial-cluster-state,
  *           strict-reconfig-check, enable-v2, auto-compaction-retention, auto-compaction-mode, logger,
  *           log-outputs, log-output (deprecated), debug (deprecated), log-level, auth-token=simple, bcrypt-cost,
- *           auth-token-ttl, version, help; etcdj's store, transport, peer-transport, store-opt</td>
+ *           auth-token-ttl, version, help; etcdj's store, transport, peer-transport, max-learners, store-opt</td>
  *       <td>Honoured. strict-reconfig-check cannot be ignored: its default (true) is a safety check.</td></tr>
  *   <tr><td>IGNORED_WITH_WARNING</td>
  *       <td>grpc-keepalive-min-time, grpc-keepalive-interval, grpc-keepalive-timeout, max-concurrent-streams,

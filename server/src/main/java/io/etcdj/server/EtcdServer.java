@@ -109,6 +109,7 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     private final java.time.Instant startTime = java.time.Instant.now();
     private final io.etcdj.server.stats.ServerMetrics metrics;
     private final io.etcdj.v2store.V2Service v2;
+    private volatile boolean v2Enabled = true;
 
     EtcdServer(ServerIdentity identity, Backend backend, Wal wal, MvccStore store, KvApplier kv, Membership membership,
                Lessor lessor, Alarms alarms, WatchHub watchHub, List<String> buckets, Path snapshotSpoolDir,
@@ -175,6 +176,11 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
         }
     }
 
+    /** {@code --enable-v2}; set before the client transports start. */
+    public void setV2Enabled(boolean enabled) {
+        this.v2Enabled = enabled;
+    }
+
     /** etcd's v2 TTL expiry: the leader proposes a SYNC with its clock while the v2 store has TTL keys. */
     private void expireV2Keys() {
         try {
@@ -192,6 +198,10 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
     @Override
     public CompletableFuture<io.etcdj.spi.server.V2Answer> v2(io.etcdj.api.serverpb.V2Request request,
                                                               RequestContext context) {
+        if (!v2Enabled) {
+            return CompletableFuture.failedFuture(new EtcdException(io.etcdj.spi.server.StatusCode.UNIMPLEMENTED,
+                    "etcdj: the v2 API is disabled (--enable-v2=false)"));
+        }
         switch (io.etcdj.v2store.V2Requests.route(request)) {
             case PROPOSE -> {
                 return toCaller(this.<io.etcdj.spi.server.V2Answer>propose(InternalRaftRequest.newBuilder()
@@ -204,6 +214,11 @@ public final class EtcdServer implements EtcdServerApi, AutoCloseable {
                 return serveLocally(() -> v2.read(request, raft.committedIndex(), raft.term()));
             }
         }
+    }
+
+    @Override
+    public boolean v2Enabled() {
+        return v2Enabled;
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 public final class LearnerGuard {
     /** Methods a learner serves, or that are not client requests at all. */
     private static final Set<String> ALWAYS_SERVED = Set.of("status", "maxRequestBytes", "serverVersion",
-            "clusterVersion", "metrics", "v2SelfStats", "v2StoreStats", "v2LeaderStats", "v2",
+            "clusterVersion", "metrics", "v2SelfStats", "v2StoreStats", "v2LeaderStats", "v2", "v2Enabled",
             "hashCode", "equals", "toString");
 
     private LearnerGuard() {

@@ -67,6 +67,7 @@ public final class Main {
         try {
             starting = Bootstrap.start(cfg);
             EtcdServer server = starting.server();
+            server.setV2Enabled(cfg.enableV2());
             List<String> clientUrls = cfg.advertiseClientUrls().stream().map(URI::toString).toList();
             server.publish(cfg.name(), clientUrls).get(60, TimeUnit.SECONDS);
             List<ClientTransportProvider> installed = Providers.installed(ServiceLoader.load(ClientTransportProvider.class));

@@ -188,6 +188,11 @@ public interface EtcdServerApi {
         return notImplemented();
     }
 
+    /** False when {@code --enable-v2=false}: the HTTP front end then serves no {@code /v2/keys} (etcd answers 404). */
+    default boolean v2Enabled() {
+        return true;
+    }
+
     /** etcd's {@code /v2/stats/store} JSON. */
     default CompletableFuture<byte[]> v2StoreStats(RequestContext context) {
         return notImplemented();

@@ -105,7 +105,11 @@ public final class Flags {
      * quorum. Ignoring the flag would be safe only if the server always applied the strict check.
      */
     public static final Flag<Boolean> STRICT_RECONFIG_CHECK = supported("strict-reconfig-check", BOOL, true);
-    public static final Flag<Boolean> ENABLE_V2 = supported("enable-v2", BOOL, false);
+    /**
+     * etcd 3.4 defaults to false; etcdj serves both APIs by default (both are first-class here), and
+     * {@code --enable-v2=false} turns the v2 keys API off.
+     */
+    public static final Flag<Boolean> ENABLE_V2 = supported("enable-v2", BOOL, true);
     /** Raft pre-vote (off by default in etcd 3.4): a partitioned member cannot disrupt the cluster when it returns. */
     public static final Flag<Boolean> PRE_VOTE = supported("pre-vote", BOOL, false);
 

@@ -46,7 +46,7 @@ class DefaultsTest {
         assertEquals("capnslog", c.logger());
         assertEquals(List.of("default"), c.logOutputs());
         assertTrue(c.strictReconfigCheck());
-        assertFalse(c.enableV2());
+        assertTrue(c.enableV2(), "etcdj serves the v2 API by default (etcd 3.4 does not)");
         assertEquals("simple", c.authToken());
         assertEquals(10, c.bcryptCost());
         assertEquals(Duration.ofSeconds(300), c.authTokenTtl());

@@ -1,10 +1,6 @@
 /**
- * etcdj over HTTP. Built so far: the peer transport named {@code http}
- * ({@code io.etcdj.transport.http.peer}), Raft traffic between etcdj members on
- * {@code --listen-peer-urls} as HTTP/1.1 requests under {@code /raft}, after etcd's rafthttp, with
- * the JDK's own server ({@code jdk.httpserver}) and client ({@code java.net.http}). Not built
- * yet: the HTTP face of the client port (v2 keys API, v3 JSON gateway, /health, /version,
- * /metrics), which will provide {@code io.etcdj.spi.transport.ClientTransportProvider}.
+ * etcdj over HTTP/1.1: the peer transport named {@code http} ({@code io.etcdj.transport.http.peer})
+ * and the client port's HTTP face, also named {@code http} ({@code io.etcdj.transport.http.client}).
  *
  * <table>
  *   <caption>Peer transport</caption>
@@ -21,13 +17,32 @@
  *       failure</td></tr>
  *   <tr><td>URLs</td><td>{@code http} only (TLS not built yet)</td></tr>
  * </table>
+ *
+ * <table>
+ *   <caption>Client transport (etcd 3.4's HTTP routes on the client port)</caption>
+ *   <tr><th>route</th><th>what</th></tr>
+ *   <tr><td>/v2/keys/...</td><td>the v2 keys API: forms parsed as etcd, etcd's v2 errors and headers;
+ *       long-poll and streamed watches (a watch costs a virtual thread; a client that disconnects
+ *       releases it at once)</td></tr>
+ *   <tr><td>/v2/members, /v2/machines, /v2/stats/{store,self,leader}</td><td>etcd's JSON and texts</td></tr>
+ *   <tr><td>/version, /health, /metrics</td><td>as etcd 3.4 (health: alarms, leader, quorum read)</td></tr>
+ *   <tr><td>/v3/..., /v3beta/...</td><td>the v3 JSON gateway, as grpc-gateway 1.x (auth: 501 until
+ *       built)</td></tr>
+ *   <tr><td>bounds</td><td>request heads 1 MiB and 30 s; bodies twice --max-request-bytes plus
+ *       512 KiB; gateway messages --max-request-bytes plus 512 KiB</td></tr>
+ * </table>
  */
 module io.etcdj.transport.http {
     requires io.etcdj.raft;
+    requires io.etcdj.v2store;
     requires jdk.httpserver;
     requires java.net.http;
+    requires com.google.protobuf.util;
 
     // Carries Raft traffic between etcdj members (--listen-peer-urls) as HTTP/1.1 requests.
     provides io.etcdj.spi.transport.PeerTransportProvider
             with io.etcdj.transport.http.peer.HttpPeerTransportProvider;
+    // etcd's HTTP/1.1 client API (v2, JSON gateway, health, version, metrics) on the client port.
+    provides io.etcdj.spi.transport.ClientTransportProvider
+            with io.etcdj.transport.http.client.HttpClientTransportProvider;
 }

@@ -7,6 +7,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,7 +18,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** One gRPC server per listen URL, all sharing the same service implementations. */
+/**
+ * One gRPC server per listen URL, all sharing the same service implementations. With an HTTP
+ * fallback configured, each server also takes the connections that are not HTTP/2 and relays them
+ * to it ({@link HttpFallbackNegotiator}), so that one port serves gRPC and HTTP/1.1 as in etcd.
+ */
 final class GrpcClientTransport implements ClientTransport {
     /** etcd allows gRPC frames this much larger than --max-request-bytes (v3rpc grpcOverheadBytes). */
     static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
@@ -62,7 +67,11 @@ final class GrpcClientTransport implements ClientTransport {
                 if (!"http".equals(url.getScheme())) {
                     throw new IOException("etcdj: client URL scheme " + url.getScheme() + " is not supported yet: " + url);
                 }
-                NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(url))
+                NettyServerBuilder builder = (config.httpFallback() == null
+                        ? NettyServerBuilder.forAddress(socketAddress(url))
+                        // etcd serves HTTP/1.1 on the same port: other connections go to the HTTP front end.
+                        : NettyServerBuilder.forAddress(socketAddress(url),
+                                InternalNettyServerCredentials.create(new HttpFallbackNegotiator(config.httpFallback()))))
                         .maxInboundMessageSize(config.server().maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                         .permitKeepAliveWithoutCalls(true)
                         .permitKeepAliveTime(5, TimeUnit.SECONDS)

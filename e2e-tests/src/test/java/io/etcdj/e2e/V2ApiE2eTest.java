@@ -119,6 +119,26 @@ class V2ApiE2eTest {
     }
 
     @Test
+    void directoriesSwapsJsonOutputAndWatchFromHistory() {
+        start();
+        ok("", "setdir", "/d1");
+        ok("", "updatedir", "/d1", "--ttl", "100");
+        ok("v1\n", "set", "/k", "v1");
+        ok("v2\n", "set", "/k", "v2", "--swap-with-value", "v1");
+        fails(4, "Error:  101: Compare failed ([999 != 7]) [7]\n", "set", "/k", "v3", "--swap-with-index", "999");
+        fails(4, "Error:  101: Compare failed ([6 != 7]) [7]\n", "set", "/k", "v3", "--swap-with-index", "6");
+        ok("v2\n", "get", "/k", "--consistent");
+        ok("{\"action\":\"get\",\"node\":{\"key\":\"/k\",\"value\":\"v2\",\"nodes\":null,\"createdIndex\":6,"
+                + "\"modifiedIndex\":7},\"prevNode\":null}\n", "-o", "json", "get", "/k");
+        // A watch from an index in the history answers at once with the first change after it.
+        ok("v1\n", "watch", "/k", "--after-index", "4");
+        ok("", "mkdir", "/d2");
+        ok("", "rm", "/d2", "--dir");
+        fails(4, "Error:  101: Compare failed ([1 != 7]) [9]\n", "rm", "/k", "--with-index", "1");
+        fails(4, "Error:  100: Key not found (/nope) [9]\n", "ls", "/nope");
+    }
+
+    @Test
     void httpKeysApiAsCurlSeesIt() throws Exception {
         start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -109,6 +109,8 @@ class ClusterFaultsE2eTest {
         Etcdctl.Result refused = EtcdCluster.etcdctl(members.subList(3, 5))
                 .run("--command-timeout=3s", "put", "five/k", "without-quorum");
         assertTrue(refused.exitCode() != 0, refused::toString);
+        // Without a leader, /health says so (etcd: 503 and {"health":"false"}).
+        awaitUnhealthy(members.get(3));
         members.get(0).startAgainNoWait();
         members.get(1).startAgainNoWait();
         members.get(2).startAgainNoWait();
@@ -123,6 +125,29 @@ class ClusterFaultsE2eTest {
         assertEquals(1, seen.size(), seen::toString);
         assertTrue(Set.of(List.of("five/k", "with-two-down"), List.of("five/k", "without-quorum"))
                 .containsAll(seen), seen::toString);
+    }
+
+    private static void awaitUnhealthy(EtcdProcess member) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        java.time.Instant deadline = java.time.Instant.now().plus(CONVERGE);
+        String last = null;
+        while (java.time.Instant.now().isBefore(deadline)) {
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(member.clientUrl() + "/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                last = r.statusCode() + " " + r.body();
+                if (r.statusCode() == 503 && r.body().strip().equals("{\"health\":\"false\"}")) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            EtcdCluster.sleep(Duration.ofMillis(300));
+        }
+        throw new AssertionError("/health never reported the lost leader; last: " + last);
     }
 
     @Test

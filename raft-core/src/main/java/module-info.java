@@ -10,6 +10,7 @@ module io.etcdj.raft {
     exports io.etcdj.spi.server;
     exports io.etcdj.spi.store;
     exports io.etcdj.spi.transport;
+    exports io.etcdj.spi.transport.peer;
     exports io.etcdj.spi.discovery;
     exports io.etcdj.spi.security;
     exports io.etcdj.spi.proxy;

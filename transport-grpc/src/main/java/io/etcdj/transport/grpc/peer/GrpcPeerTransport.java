@@ -1,5 +1,8 @@
 package io.etcdj.transport.grpc.peer;
 
+import io.etcdj.spi.transport.peer.RemovalReporter;
+import io.etcdj.spi.transport.peer.SnapshotOutcome;
+import io.etcdj.spi.transport.peer.UnreachableReporter;
 import io.etcdj.api.raftpb.Message;
 import io.etcdj.api.raftpb.MessageType;
 import io.etcdj.spi.transport.PeerTransport;

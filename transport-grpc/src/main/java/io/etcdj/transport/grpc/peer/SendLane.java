@@ -1,5 +1,7 @@
 package io.etcdj.transport.grpc.peer;
 
+import io.etcdj.spi.transport.peer.RemovalReporter;
+import io.etcdj.spi.transport.peer.UnreachableReporter;
 import com.google.protobuf.Empty;
 import io.etcdj.api.raftpb.Message;
 import io.grpc.CallOptions;

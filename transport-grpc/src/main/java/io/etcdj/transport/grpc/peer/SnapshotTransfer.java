@@ -1,5 +1,7 @@
 package io.etcdj.transport.grpc.peer;
 
+import io.etcdj.spi.transport.peer.RemovalReporter;
+import io.etcdj.spi.transport.peer.SnapshotOutcome;
 import com.google.protobuf.BytesValue;
 import com.google.protobuf.Empty;
 import com.google.protobuf.UnsafeByteOperations;

@@ -1,5 +1,7 @@
 package io.etcdj.transport.http.peer;
 
+import io.etcdj.spi.transport.peer.RemovalReporter;
+import io.etcdj.spi.transport.peer.UnreachableReporter;
 import io.etcdj.api.raftpb.Message;
 import java.io.IOException;
 import java.io.InputStream;

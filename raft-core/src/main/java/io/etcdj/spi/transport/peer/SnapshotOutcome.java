@@ -1,4 +1,4 @@
-package io.etcdj.transport.grpc.peer;
+package io.etcdj.spi.transport.peer;
 
 import io.etcdj.spi.transport.PeerTransportConfig;
 import io.etcdj.spi.transport.SnapshotPayload;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * releases the payload; later ones do nothing, whichever path (success, failure, cancellation on
  * close) gets there first.
  */
-final class SnapshotOutcome {
+public final class SnapshotOutcome {
     private static final System.Logger LOG = System.getLogger(SnapshotOutcome.class.getName());
 
     private final long memberId;
@@ -17,21 +17,21 @@ final class SnapshotOutcome {
     private final PeerTransportConfig.Handler handler;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    SnapshotOutcome(long memberId, SnapshotPayload payload, PeerTransportConfig.Handler handler) {
+    public SnapshotOutcome(long memberId, SnapshotPayload payload, PeerTransportConfig.Handler handler) {
         this.memberId = memberId;
         this.payload = payload;
         this.handler = handler;
     }
 
-    long memberId() {
+    public long memberId() {
         return memberId;
     }
 
-    SnapshotPayload payload() {
+    public SnapshotPayload payload() {
         return payload;
     }
 
-    void report(boolean delivered) {
+    public void report(boolean delivered) {
         if (!reported.compareAndSet(false, true)) {
             return;
         }

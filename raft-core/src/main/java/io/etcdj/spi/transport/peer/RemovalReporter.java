@@ -1,4 +1,4 @@
-package io.etcdj.transport.http.peer;
+package io.etcdj.spi.transport.peer;
 
 import io.etcdj.spi.transport.PeerTransportConfig;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,22 +7,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Tells the handler, once, that a peer refused this member because it was removed from the
  * cluster: removal is permanent, and the server stops on the first notice.
  */
-final class RemovalReporter {
+public final class RemovalReporter {
+    /** etcd's words for a member that was removed, as peers answer it (HTTP 410 in etcd's protocol). */
+    public static final String MEMBER_REMOVED = "the member has been permanently removed from the cluster";
+
     private static final System.Logger LOG = System.getLogger(RemovalReporter.class.getName());
 
     private final PeerTransportConfig.Handler handler;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    RemovalReporter(PeerTransportConfig.Handler handler) {
+    public RemovalReporter(PeerTransportConfig.Handler handler) {
         this.handler = handler;
     }
 
-    void refusedBy(long memberId) {
+    public void refusedBy(long memberId) {
         if (!reported.compareAndSet(false, true)) {
             return;
         }
         LOG.log(System.Logger.Level.ERROR, "member {0} refused this member: {1}",
-                Long.toHexString(memberId), PeerHttpProtocol.MEMBER_REMOVED);
+                Long.toHexString(memberId), MEMBER_REMOVED);
         try {
             handler.removedFromCluster();
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package io.etcdj.transport.grpc.peer;
+package io.etcdj.spi.transport.peer;
 
 import io.etcdj.spi.transport.PeerTransportConfig;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,18 +9,18 @@ import java.util.concurrent.TimeUnit;
  * member: Raft only needs to learn that a peer is unreachable, and a dead peer that the Raft loop
  * keeps sending heartbeats to must not flood it.
  */
-final class UnreachableReporter {
-    static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+public final class UnreachableReporter {
+    public static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final System.Logger LOG = System.getLogger(UnreachableReporter.class.getName());
 
     private final PeerTransportConfig.Handler handler;
     private final ConcurrentHashMap<Long, Long> lastReportNanos = new ConcurrentHashMap<>();
 
-    UnreachableReporter(PeerTransportConfig.Handler handler) {
+    public UnreachableReporter(PeerTransportConfig.Handler handler) {
         this.handler = handler;
     }
 
-    void report(long memberId) {
+    public void report(long memberId) {
         long now = System.nanoTime();
         boolean[] due = {false};
         lastReportNanos.compute(memberId, (id, last) -> {
@@ -40,7 +40,7 @@ final class UnreachableReporter {
     }
 
     /** Forgets a removed member, so the map only holds members the transport knows or was asked about recently. */
-    void forget(long memberId) {
+    public void forget(long memberId) {
         lastReportNanos.remove(memberId);
     }
 }

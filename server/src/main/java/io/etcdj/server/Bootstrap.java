@@ -31,7 +31,6 @@ import io.etcdj.spi.store.Backend;
 import io.etcdj.spi.store.BackendConfig;
 import io.etcdj.spi.store.BackendProvider;
 import io.etcdj.spi.store.ReadView;
-import io.etcdj.spi.transport.PeerTransport;
 import io.etcdj.spi.transport.PeerTransportConfig;
 import io.etcdj.spi.transport.PeerTransportProvider;
 import io.etcdj.wal.Wal;
@@ -330,17 +329,14 @@ public final class Bootstrap {
                 cfg.get(io.etcdj.server.config.Flags.STRICT_RECONFIG_CHECK), cfg.heartbeatInterval().toMillis(), v2);
         // Serve nothing before the replay: until then reads would miss committed writes, and a new
         // member's list would be empty.
-        PeerTransport peers = raft.peers();
-        {
-            try {
-                peers.start();  // before the loop: what arrives meanwhile waits in the loop's queue
-            } catch (IOException | RuntimeException e) {
-                raft.close();  // closes the transport; the callers close the store, the backend and the WAL
-                StartupException failure = new StartupException("etcdj: cannot serve peer traffic on "
-                        + cfg.listenPeerUrls() + ": " + e.getMessage());
-                failure.initCause(e);
-                throw failure;
-            }
+        try {
+            raft.peers().start();  // before the loop: what arrives meanwhile waits in the loop's queue
+        } catch (IOException | RuntimeException e) {
+            raft.close();  // closes the transport; the callers close the store, the backend and the WAL
+            StartupException failure = new StartupException("etcdj: cannot serve peer traffic on "
+                    + cfg.listenPeerUrls() + ": " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
         }
         try {
             raft.start().join();
